@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { HttpException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { parseArgs, USAGE, UsageError } from './cli/args';
+import { CliModule } from './cli/cli.module';
+import { runCommand } from './cli/commands';
+import { ConfigError } from './config/env.parser';
+import { loadAppConfig } from './config/app.config';
+import { ProjectsService } from './projects/projects.service';
+
+/** Operator CLI: `npm run --silent cli -- <command>`. Exit codes: 0 done, 1 refused or failed, 2 usage. */
+async function main(argv: string[]): Promise<number> {
+  let json = false;
+  try {
+    const args = parseArgs(argv);
+    json = args.json;
+    if (args.options.help || args.words.length === 0) {
+      process.stdout.write(USAGE + '\n');
+      return args.options.help ? 0 : 2;
+    }
+    loadAppConfig(); // fail on a malformed variable before touching the database
+    const context = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+    try {
+      const output = await runCommand(context.get(ProjectsService), args);
+      process.stdout.write((json ? JSON.stringify(output.json) : output.text.join('\n')) + '\n');
+      return 0;
+    } finally {
+      await context.close();
+    }
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    const known = usage || error instanceof HttpException || error instanceof ConfigError;
+    const message = known ? (error as Error).message : `Unexpected failure: ${(error as Error)?.message ?? error}`;
+    if (json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
+    process.stderr.write(message + (usage ? `\n\n${USAGE}` : '') + '\n');
+    return usage ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,59 @@
+/** A deliberately small argument parser: positional words, `--flag value` options and boolean `--json`. */
+
+export interface ParsedArgs {
+  words: string[];
+  options: Record<string, string>;
+  json: boolean;
+}
+
+export class UsageError extends Error {}
+
+const BOOLEAN_FLAGS = new Set(['json', 'help']);
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const words: string[] = [];
+  const options: Record<string, string> = {};
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      words.push(arg);
+      continue;
+    }
+    const [name, inlineValue] = arg.slice(2).split(/=(.*)/s, 2);
+    if (BOOLEAN_FLAGS.has(name)) {
+      if (name === 'json') json = true;
+      else options[name] = 'true';
+      continue;
+    }
+    const value = inlineValue ?? argv[++i];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+    options[name] = value;
+  }
+  return { words, options, json };
+}
+
+export function requireOption(args: ParsedArgs, name: string): string {
+  const value = args.options[name];
+  if (!value) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+export function requireWord(args: ParsedArgs, index: number, what: string): string {
+  const value = args.words[index];
+  if (!value) throw new UsageError(`${what} is required`);
+  return value;
+}
+
+export const USAGE = `Usage: npm run --silent cli -- <command> [--json]
+
+  projects create --name NAME         create a project with one server and one client key
+  projects list                       list projects
+  projects disable PROJECT_ID         refuse every key of a project from now on
+  keys create --project PROJECT_ID --kind server|client
+                                      add a key (several active keys per kind are allowed)
+  keys list --project PROJECT_ID      list a project's keys (prefixes only)
+  keys revoke KEY_ID                  revoke a key
+
+  --json prints exactly one JSON object on stdout.
+  The database is DATABASE_URL, else the embedded development database (reused if a dev server runs).`;

@@ -1,0 +1,80 @@
+import { ApiKey } from '../projects/api-key.entity';
+import { Project } from '../projects/project.entity';
+import { ProjectsService } from '../projects/projects.service';
+import { ParsedArgs, requireOption, requireWord, UsageError } from './args';
+
+/** What a command prints: the object for --json, the lines for people. */
+export interface CommandOutput {
+  json: object;
+  text: string[];
+}
+
+const projectView = (project: Project) => ({
+  id: project.id,
+  name: project.name,
+  slug: project.slug,
+  createdAt: project.createdAt.toISOString(),
+  disabledAt: project.disabledAt?.toISOString() ?? null,
+});
+
+const keyView = (key: ApiKey) => ({
+  id: key.id,
+  projectId: key.projectId,
+  kind: key.kind,
+  prefix: key.prefix,
+  createdAt: key.createdAt.toISOString(),
+  lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+  revokedAt: key.revokedAt?.toISOString() ?? null,
+});
+
+export async function runCommand(service: ProjectsService, args: ParsedArgs): Promise<CommandOutput> {
+  const [noun, verb] = args.words;
+  switch (`${noun} ${verb}`) {
+    case 'projects create': {
+      const { project, serverApiKey, clientApiKey } = await service.createProject(requireOption(args, 'name'));
+      return {
+        json: { id: project.id, name: project.name, slug: project.slug, serverApiKey, clientApiKey },
+        text: [
+          `Created project "${project.name}" (slug ${project.slug}, id ${project.id}).`,
+          `Server API key (shown once; keep it on your backend): ${serverApiKey}`,
+          `Client API key (shown once): ${clientApiKey}`,
+        ],
+      };
+    }
+    case 'projects list': {
+      const projects = (await service.listProjects()).map(projectView);
+      return {
+        json: { projects },
+        text: projects.length
+          ? projects.map((p) => `${p.id}  ${p.slug}  ${p.disabledAt ? `disabled ${p.disabledAt}` : 'enabled'}  ${p.name}`)
+          : ['No projects yet. Create one with: projects create --name NAME'],
+      };
+    }
+    case 'projects disable': {
+      const project = projectView(await service.disableProject(requireWord(args, 2, 'PROJECT_ID')));
+      return { json: project, text: [`Project ${project.id} is disabled (since ${project.disabledAt}).`] };
+    }
+    case 'keys create': {
+      const { apiKey, key } = await service.createKey(requireOption(args, 'project'), requireOption(args, 'kind'));
+      return {
+        json: { id: apiKey.id, projectId: apiKey.projectId, kind: apiKey.kind, key },
+        text: [`Created ${apiKey.kind} key ${apiKey.id}.`, `Key (shown once): ${key}`],
+      };
+    }
+    case 'keys list': {
+      const keys = (await service.listKeys(requireOption(args, 'project'))).map(keyView);
+      return {
+        json: { keys },
+        text: keys.map(
+          (k) => `${k.id}  ${k.kind.padEnd(6)}  ${k.prefix}…  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  last used ${k.lastUsedAt ?? 'never'}`,
+        ),
+      };
+    }
+    case 'keys revoke': {
+      const key = keyView(await service.revokeKey(requireWord(args, 2, 'KEY_ID')));
+      return { json: key, text: [`Key ${key.id} (${key.prefix}…) is revoked (since ${key.revokedAt}).`] };
+    }
+    default:
+      throw new UsageError(noun ? `Unknown command "${args.words.join(' ')}"` : 'No command given');
+  }
+}

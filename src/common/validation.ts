@@ -1,0 +1,61 @@
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
+
+/** The field may be left out, but when present it is validated (null is not "left out"). */
+export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);
+
+/** A JSON object whose serialized form stays under maxBytes (arrays and null are not objects). */
+export function IsSmallJsonObject(maxBytes: number, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isSmallJsonObject',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a JSON object of at most ${maxBytes} bytes`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Buffer.byteLength(JSON.stringify(value), 'utf8') <= maxBytes,
+      },
+    });
+}
+
+/** One message per offending field; unknown fields are named as such (a typo must not pass silently). */
+export function describeValidationErrors(errors: ValidationError[], path = ''): string[] {
+  return errors.flatMap((error) => {
+    const field = path + error.property;
+    const constraints = error.constraints ?? {};
+    const own = constraints.whitelistValidation
+      ? [`unknown field "${field}"`]
+      : Object.values(constraints).slice(0, 1);
+    return [...own, ...describeValidationErrors(error.children ?? [], `${field}.`)];
+  });
+}
+
+/**
+ * The global pipe: DTO validation that refuses unknown fields, plus a check that a body is a JSON object
+ * at all (an array or a bare string would otherwise reach class-validator in confusing shapes).
+ */
+export class StrictValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      exceptionFactory: (errors) => {
+        const details = describeValidationErrors(errors);
+        return new BadRequestException({ message: `Invalid request body: ${details.join('; ')}.`, details });
+      },
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new BadRequestException('The request body must be a JSON object.');
+    }
+    return super.transform(value, metadata);
+  }
+}

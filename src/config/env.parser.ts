@@ -1,0 +1,93 @@
+/**
+ * Turns raw environment variables into a typed, validated configuration.
+ * Pure (no process.env access) so that every rule can be unit-tested.
+ */
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface AppConfig {
+  nodeEnv: string;
+  isProduction: boolean;
+  port: number;
+  logLevel: LogLevel;
+  /** PostgreSQL URL; undefined means "use the embedded dev database" (never in production). */
+  databaseUrl?: string;
+  /** Folder for local state: the embedded database and the dev secrets. */
+  dataDir: string;
+  /** HMAC secret used to sign connection and subscription JWTs; undefined → token endpoints answer 503. */
+  tokenHmacSecret?: string;
+  /** Centrifugo base URL (scheme, host, port); undefined → publish answers 503. */
+  engineUrl?: string;
+  engineApiKey?: string;
+  /** How long a looked-up API key (valid or not) is trusted before the database is asked again. */
+  apiKeyCacheTtlSeconds: number;
+  /** Maximum JSON request body size, in bytes. */
+  bodyLimitBytes: number;
+}
+
+/** A configuration problem. Its message is one line meant for the operator. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+/** Empty strings count as unset, as they do for Centrifugo. */
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+export function parseEnv(env: Env): AppConfig {
+  const nodeEnv = read(env, 'NODE_ENV') ?? 'development';
+  const isProduction = nodeEnv === 'production';
+
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (isProduction && !databaseUrl) {
+    throw new ConfigError('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development only)');
+  }
+
+  const engineUrl = url(env, 'CENTRIFUGO_UPSTREAM_URL', ['http:', 'https:']);
+
+  return {
+    nodeEnv,
+    isProduction,
+    port: integer(env, 'PORT', 3001, 0, 65535),
+    logLevel,
+    databaseUrl,
+    dataDir: read(env, 'XSHATHRA_DATA_DIR') ?? '.data',
+    tokenHmacSecret: read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY') ?? read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET'),
+    engineUrl: engineUrl?.replace(/\/+$/, ''),
+    engineApiKey: read(env, 'CENTRIFUGO_API_KEY'),
+    apiKeyCacheTtlSeconds: integer(env, 'API_KEY_CACHE_TTL_SECONDS', 5, 0, 60),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,23 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '../config/app.config';
+import { openEmbeddedDatabase } from './embedded-postgres';
+
+/** Where the database is: DATABASE_URL, or the embedded development cluster when it is unset. */
+export class DatabaseLocation implements OnApplicationShutdown {
+  private constructor(
+    readonly url: string,
+    readonly embedded: boolean,
+    private readonly stopEmbedded: () => Promise<void>,
+  ) {}
+
+  static async resolve(config: AppConfig): Promise<DatabaseLocation> {
+    if (config.databaseUrl) return new DatabaseLocation(config.databaseUrl, false, async () => undefined);
+    const logger = new Logger('Database');
+    const database = await openEmbeddedDatabase(config.dataDir, (line) => logger.warn(line));
+    return new DatabaseLocation(database.url, true, database.stop);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stopEmbedded();
+  }
+}

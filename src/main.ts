@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { setupApp } from './app.setup';
+import { ConfigError } from './config/env.parser';
+import { loadAppConfig, type AppConfig } from './config/app.config';
+
+export async function bootstrap(): Promise<{ app: NestExpressApplication; config: AppConfig }> {
+  const config = loadAppConfig();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  setupApp(app);
+  await app.listen(config.port);
+  return { app, config };
+}
+
+/** A configuration problem is reported as one line, then the process stops. */
+export function exitOnStartupError(error: unknown): never {
+  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : `Startup failed: ${(error as Error)?.stack ?? error}`;
+  process.stderr.write(message + '\n');
+  process.exit(1);
+}
+
+if (require.main === module) {
+  bootstrap().catch(exitOnStartupError);
+}

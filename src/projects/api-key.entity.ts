@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { ApiKeyKind } from './api-key';
+import { Project } from './project.entity';
+
+@Entity('api_keys')
+export class ApiKey {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'project_id', type: 'uuid' })
+  projectId: string;
+
+  @ManyToOne(() => Project, (project) => project.keys, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project: Project;
+
+  @Column('text')
+  kind: ApiKeyKind;
+
+  /** The first characters of the key, safe to show in listings. */
+  @Column('text')
+  prefix: string;
+
+  /** SHA-256 (hex) of the whole key; the key itself is never stored. */
+  @Column('text', { unique: true })
+  hash: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt: Date | null;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+}

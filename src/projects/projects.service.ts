@@ -1,0 +1,90 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { ApiKeyKind, API_KEY_KINDS, generateApiKey } from './api-key';
+import { ApiKey } from './api-key.entity';
+import { Project } from './project.entity';
+import { ProjectsRepository } from './projects.repository';
+import { slugify } from './slug';
+
+export interface CreatedProject {
+  project: Project;
+  serverApiKey: string;
+  clientApiKey: string;
+}
+
+export interface CreatedKey {
+  apiKey: ApiKey;
+  key: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_NAME_LENGTH = 200;
+
+/** Projects and their API keys. A full key exists only in the value returned when it is created. */
+@Injectable()
+export class ProjectsService {
+  constructor(private readonly repository: ProjectsRepository) {}
+
+  async createProject(name: string): Promise<CreatedProject> {
+    const trimmed = name.trim();
+    if (!trimmed || trimmed.length > MAX_NAME_LENGTH) {
+      throw new BadRequestException(`A project name must be 1 to ${MAX_NAME_LENGTH} characters long.`);
+    }
+    const server = generateApiKey('server');
+    const client = generateApiKey('client');
+    const { project } = await this.repository.createProjectWithKeys(trimmed, await this.uniqueSlug(trimmed), [
+      { kind: 'server', prefix: server.prefix, hash: server.hash },
+      { kind: 'client', prefix: client.prefix, hash: client.hash },
+    ]);
+    return { project, serverApiKey: server.key, clientApiKey: client.key };
+  }
+
+  listProjects(): Promise<Project[]> {
+    return this.repository.listProjects();
+  }
+
+  async disableProject(id: string): Promise<Project> {
+    const project = await this.repository.disableProject(this.requireUuid(id, 'project'), new Date());
+    if (!project) throw new NotFoundException(`No project with id ${id}.`);
+    return project;
+  }
+
+  async createKey(projectId: string, kind: string): Promise<CreatedKey> {
+    if (!API_KEY_KINDS.includes(kind as ApiKeyKind)) {
+      throw new BadRequestException(`A key kind must be one of: ${API_KEY_KINDS.join(', ')}.`);
+    }
+    await this.requireProject(projectId);
+    const generated = generateApiKey(kind as ApiKeyKind);
+    const apiKey = await this.repository.createKey(projectId, { kind: kind as ApiKeyKind, prefix: generated.prefix, hash: generated.hash });
+    return { apiKey, key: generated.key };
+  }
+
+  async listKeys(projectId: string): Promise<ApiKey[]> {
+    await this.requireProject(projectId);
+    return this.repository.listKeys(projectId);
+  }
+
+  async revokeKey(keyId: string): Promise<ApiKey> {
+    const key = await this.repository.revokeKey(this.requireUuid(keyId, 'key'), new Date());
+    if (!key) throw new NotFoundException(`No API key with id ${keyId}.`);
+    return key;
+  }
+
+  private async requireProject(id: string): Promise<Project> {
+    const project = await this.repository.findProject(this.requireUuid(id, 'project'));
+    if (!project) throw new NotFoundException(`No project with id ${id}.`);
+    return project;
+  }
+
+  private requireUuid(id: string, what: string): string {
+    if (!UUID.test(id)) throw new BadRequestException(`A ${what} id is a UUID, got "${id}".`);
+    return id;
+  }
+
+  private async uniqueSlug(name: string): Promise<string> {
+    const base = slugify(name);
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? base : `${base}-${n}`;
+      if (!(await this.repository.slugExists(candidate))) return candidate;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiSecurity, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { CreateSubscriptionTokenDto, SubscriptionTokenResponseDto } from './dto/create-subscription-token.dto';
+import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
+import { TokensService } from './tokens.service';
+
+@ApiTags('tokens')
+@ApiSecurity('apikey')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid JSON or body (see `error`).' })
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid Authorization, or unknown server key.' })
+@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is not configured.' })
+@Controller('api/realtime')
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Post('token')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenResponseDto, description: 'A connection JWT for the engine.' })
+  createToken(@Body() body: CreateTokenDto): Promise<TokenResponseDto> {
+    return this.tokens.createConnectionToken(body);
+  }
+
+  @Post('subscription-token')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SubscriptionTokenResponseDto, description: 'A subscription JWT for one channel.' })
+  createSubscriptionToken(@Body() body: CreateSubscriptionTokenDto): Promise<SubscriptionTokenResponseDto> {
+    return this.tokens.createSubscriptionToken(body);
+  }
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { appConfig, type AppConfig } from '../config/app.config';
+import { Clock } from '../common/clock';
+import { buildConnectionClaims, buildSubscriptionClaims, effectiveTtl } from './claims';
+import { CreateSubscriptionTokenDto, SubscriptionTokenResponseDto } from './dto/create-subscription-token.dto';
+import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
+
+/** Signs HS256 JWTs for Centrifugo with the deployment's HMAC secret. */
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly clock: Clock,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  async createConnectionToken(request: CreateTokenDto): Promise<TokenResponseDto> {
+    const claims = buildConnectionClaims(request, this.clock.now());
+    return { token: await this.sign(claims), expiresInSeconds: effectiveTtl(request.ttlSeconds) };
+  }
+
+  async createSubscriptionToken(request: CreateSubscriptionTokenDto): Promise<SubscriptionTokenResponseDto> {
+    const claims = buildSubscriptionClaims(request, this.clock.now());
+    return { token: await this.sign(claims), channel: request.channel, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
+  }
+
+  private sign(claims: object): Promise<string> {
+    const secret = this.config.tokenHmacSecret;
+    if (!secret) {
+      throw new ServiceUnavailableException(
+        'Token signing is not configured: set CENTRIFUGO_TOKEN_HMAC_SECRET_KEY (or the legacy CENTRIFUGO_TOKEN_HMAC_SECRET).',
+      );
+    }
+    return this.jwt.signAsync(claims, { secret, algorithm: 'HS256' });
+  }
+}
