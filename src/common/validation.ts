@@ -29,7 +29,7 @@ export function describeValidationErrors(errors: ValidationError[], path = ''): 
     const constraints = error.constraints ?? {};
     const own = constraints.whitelistValidation
       ? [`unknown field "${field}"`]
-      : Object.values(constraints).slice(0, 1);
+      : Object.values(constraints).slice(-1); // decorators register bottom-up: the last is the first declared
     return [...own, ...describeValidationErrors(error.children ?? [], `${field}.`)];
   });
 }

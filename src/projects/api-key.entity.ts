@@ -1,17 +1,19 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ApiKeyKind } from './api-key';
 import { Project } from './project.entity';
 
 @Entity('api_keys')
+@Check('CHK_api_keys_kind', `"kind" IN ('server', 'client')`)
 export class ApiKey {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  @Index('IDX_api_keys_project')
   @Column({ name: 'project_id', type: 'uuid' })
   projectId: string;
 
   @ManyToOne(() => Project, (project) => project.keys, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
+  @JoinColumn({ name: 'project_id', foreignKeyConstraintName: 'FK_api_keys_project' })
   project: Project;
 
   @Column('text')

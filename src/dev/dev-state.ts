@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * Development-only state kept under the data folder (git-ignored): secrets generated on first run and the
+ * dev project's server key, so that `npm run dev` needs no configuration and prints the same key each time.
+ */
+
+export interface DevSecrets {
+  tokenHmacSecret: string;
+  engineApiKey: string;
+}
+
+export interface DevProject {
+  projectId: string;
+  serverApiKey: string;
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+}
+
+export async function loadOrCreateDevSecrets(dataDir: string): Promise<DevSecrets> {
+  const file = join(resolve(dataDir), 'dev-secrets.json');
+  const existing = await readJson<DevSecrets>(file);
+  if (existing?.tokenHmacSecret && existing.engineApiKey) return existing;
+  const secrets = { tokenHmacSecret: randomBytes(32).toString('base64url'), engineApiKey: randomBytes(24).toString('base64url') };
+  await writeJson(file, secrets);
+  return secrets;
+}
+
+export const devProjectFile = (dataDir: string) => join(resolve(dataDir), 'dev-project.json');
+
+export const readDevProject = (dataDir: string) => readJson<DevProject>(devProjectFile(dataDir));
+
+export const saveDevProject = (dataDir: string, project: DevProject) => writeJson(devProjectFile(dataDir), project);

@@ -1,0 +1,55 @@
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from '../../src/app.module';
+import { setupApp } from '../../src/app.setup';
+import { Clock } from '../../src/common/clock';
+import { ProjectsService } from '../../src/projects/projects.service';
+
+export const TEST_SECRET = 'test-hmac-secret-with-at-least-32-characters';
+
+export interface TestAppOptions {
+  /** Environment for this app; unset names keep the test defaults below. `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+}
+
+const DEFAULT_ENV: Record<string, string | undefined> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET,
+  CENTRIFUGO_TOKEN_HMAC_SECRET: undefined,
+};
+
+/**
+ * The application exactly as main.ts builds it (same module, same setup), against the run's test database.
+ * Configuration is read from process.env when the module initializes, so it is set just for that moment.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<NestExpressApplication> {
+  const env = { ...DEFAULT_ENV, ...options.env };
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  setEnv(env);
+  try {
+    let builder = Test.createTestingModule({ imports: [AppModule] });
+    if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
+    const moduleRef = await builder.compile();
+    const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    setupApp(app);
+    await app.init();
+    return app;
+  } finally {
+    setEnv(saved);
+  }
+}
+
+function setEnv(env: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}
+
+/** A new project with a unique name; returns its id and both keys. */
+export async function createProject(app: NestExpressApplication, name = 'Test project') {
+  const { project, serverApiKey, clientApiKey } = await app.get(ProjectsService).createProject(name);
+  return { projectId: project.id, serverApiKey, clientApiKey };
+}

@@ -1,0 +1,6 @@
+import type { TestDatabase } from './test-database';
+
+export default async function globalTeardown(): Promise<void> {
+  const database = (globalThis as Record<string, unknown>).__XSHATHRA_TEST_DB__ as TestDatabase | undefined;
+  await database?.drop();
+}
