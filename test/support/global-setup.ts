@@ -4,6 +4,6 @@ import { createTestDatabase } from './test-database';
 export default async function globalSetup(): Promise<void> {
   const database = await createTestDatabase(process.env.DATABASE_URL);
   (globalThis as Record<string, unknown>).__XSHATHRA_TEST_DB__ = database;
-  process.env.XSHATHRA_SERVER_DATABASE_URL = process.env.DATABASE_URL ?? '';
+  process.env.XSHATHRA_TEST_ADMIN_URL = database.adminUrl;
   process.env.DATABASE_URL = database.url;
 }

@@ -8,6 +8,8 @@ import { openEmbeddedDatabase } from '../../src/database/embedded-postgres';
  */
 export interface TestDatabase {
   url: string;
+  /** The same server's maintenance database, for specs that need a database of their own. */
+  adminUrl: string;
   drop(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function createTestDatabase(serverUrl: string | undefined): Promise
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    adminUrl: adminUrl.toString(),
     drop: async () => {
       await withClient(adminUrl.toString(), (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       await embedded?.stop();
@@ -36,4 +39,16 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
   } finally {
     await client.end();
   }
+}
+
+/** A throwaway database on the run's server (for specs that must start from an empty schema). */
+export async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `xshathra_scratch_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
 }

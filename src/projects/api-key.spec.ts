@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { generateApiKey, hashApiKey, kindOfKey, parseAuthorizationHeader } from './api-key';
+
+describe('API keys', () => {
+  it('generates prefixed keys with 32 random bytes in base64url', () => {
+    const server = generateApiKey('server');
+    const client = generateApiKey('client');
+    expect(server.key).toMatch(/^xs_sk_[A-Za-z0-9_-]{43}$/);
+    expect(client.key).toMatch(/^xs_pk_[A-Za-z0-9_-]{43}$/);
+    expect(generateApiKey('server').key).not.toBe(server.key);
+  });
+
+  it('keeps a 12-character display prefix and the SHA-256 hex of the whole key, never the key', () => {
+    const { key, prefix, hash } = generateApiKey('server');
+    expect(prefix).toBe(key.slice(0, 12));
+    expect(hash).toBe(createHash('sha256').update(key).digest('hex'));
+    expect(hash).toBe(hashApiKey(key));
+    expect(hash).not.toContain(key.slice(6));
+  });
+
+  it('tells the kind from the prefix', () => {
+    expect(kindOfKey('xs_sk_abc')).toBe('server');
+    expect(kindOfKey('xs_pk_abc')).toBe('client');
+    expect(kindOfKey('sk_abc')).toBeUndefined();
+  });
+
+  it.each([
+    ['apikey xs_sk_1', 'xs_sk_1'],
+    ['Bearer xs_sk_1', 'xs_sk_1'],
+    ['APIKEY xs_sk_1', 'xs_sk_1'],
+    ['bearer   xs_sk_1  ', 'xs_sk_1'],
+  ])('reads the key from %p', (header, key) => {
+    expect(parseAuthorizationHeader(header)).toBe(key);
+  });
+
+  it.each([undefined, '', 'xs_sk_1', 'apikey', 'Basic xs_sk_1', 'apikey a b', 'apikeyxs_sk_1'])('finds no key in %p', (header) => {
+    expect(parseAuthorizationHeader(header)).toBeUndefined();
+  });
+});

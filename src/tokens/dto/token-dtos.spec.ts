@@ -1,0 +1,49 @@
+import { BadRequestException } from '@nestjs/common';
+import { StrictValidationPipe } from '../../common/validation';
+import { CreateSubscriptionTokenDto } from './create-subscription-token.dto';
+import { CreateTokenDto } from './create-token.dto';
+
+/** The body rules, through the same pipe the application uses. */
+describe('token request validation', () => {
+  const pipe = new StrictValidationPipe();
+  const validate = (metatype: new () => object, value: unknown) => pipe.transform(value, { type: 'body', metatype });
+  const problems = async (metatype: new () => object, value: unknown): Promise<string[]> => {
+    try {
+      await validate(metatype, value);
+      return [];
+    } catch (error) {
+      expect(error).toBeInstanceOf(BadRequestException);
+      const response = (error as BadRequestException).getResponse() as { details?: string[]; message: string };
+      return response.details ?? [response.message];
+    }
+  };
+
+  it('accepts the spec example', async () => {
+    const body = { userId: 'user_01HZEXAMPLE', ttlSeconds: 900, channels: ['public:lobby'], info: { displayName: 'Player One' } };
+    await expect(validate(CreateTokenDto, body)).resolves.toEqual(body);
+  });
+
+  it.each([[29, false], [30, true], [3600, true], [3601, false], [60.5, false], ['60', false]])('ttlSeconds %p valid: %p', async (ttlSeconds, valid) => {
+    const found = await problems(CreateTokenDto, { userId: 'u', ttlSeconds });
+    expect(found).toEqual(valid ? [] : ['ttlSeconds must be an integer between 30 and 3600']);
+  });
+
+  it('accepts info of exactly 4096 bytes and refuses one byte more', async () => {
+    const overhead = JSON.stringify({ s: '' }).length;
+    expect(await problems(CreateTokenDto, { userId: 'u', info: { s: 'x'.repeat(4096 - overhead) } })).toEqual([]);
+    expect(await problems(CreateTokenDto, { userId: 'u', info: { s: 'x'.repeat(4097 - overhead) } })).toEqual(['info must be a JSON object of at most 4096 bytes']);
+  });
+
+  it('refuses more than 100 channels', async () => {
+    const channels = Array.from({ length: 101 }, (_, i) => `public:${i}`);
+    expect(await problems(CreateTokenDto, { userId: 'u', channels })).toEqual(['channels must hold at most 100 names']);
+  });
+
+  it('names unknown fields', async () => {
+    expect(await problems(CreateSubscriptionTokenDto, { userId: 'u', channel: 'c', chanel: 'c' })).toEqual(['unknown field "chanel"']);
+  });
+
+  it('refuses a body that is not a JSON object', async () => {
+    expect(await problems(CreateTokenDto, ['u'])).toEqual(['The request body must be a JSON object.']);
+  });
+});

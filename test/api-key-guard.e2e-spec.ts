@@ -1,0 +1,139 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { ApiKeyAuthenticator } from '../src/auth/api-key.authenticator';
+import { ProjectsRepository } from '../src/projects/projects.repository';
+import { ProjectsService } from '../src/projects/projects.service';
+import { createProject, createTestApp } from './support/app';
+import { ManualClock } from './support/manual-clock';
+
+describe('API-key guard on /api/realtime/*', () => {
+  let app: NestExpressApplication;
+  let clock: ManualClock;
+  let projects: ProjectsService;
+
+  beforeAll(async () => {
+    clock = new ManualClock();
+    // The default cache TTL (5 s) is the revocation bound the README states; the manual clock crosses it.
+    app = await createTestApp({ clock, env: { API_KEY_CACHE_TTL_SECONDS: undefined } });
+    projects = app.get(ProjectsService);
+  });
+  afterAll(() => app.close());
+
+  const mint = (authorization?: string) => {
+    const req = request(app.getHttpServer()).post('/api/realtime/token');
+    if (authorization !== undefined) req.set('Authorization', authorization);
+    return req.send({ userId: 'u1' });
+  };
+
+  it('accepts a server key with the apikey scheme', async () => {
+    const { serverApiKey } = await createProject(app);
+    await mint(`apikey ${serverApiKey}`).expect(200);
+  });
+
+  it('accepts a server key with the Bearer scheme, and schemes in any case', async () => {
+    const { serverApiKey } = await createProject(app);
+    await mint(`Bearer ${serverApiKey}`).expect(200);
+    await mint(`bearer ${serverApiKey}`).expect(200);
+    await mint(`APIKEY ${serverApiKey}`).expect(200);
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['an empty header', ''],
+    ['a scheme without a key', 'apikey'],
+    ['another scheme', 'Basic dXNlcjpwYXNz'],
+    ['two keys', 'apikey a b'],
+  ])('refuses %s with 401 in the error shape', async (_case, header) => {
+    const response = await mint(header).expect(401);
+    expect(response.body).toEqual({
+      statusCode: 401,
+      error: 'Missing or malformed Authorization header; send "Authorization: apikey <server key>".',
+    });
+  });
+
+  it('refuses an unknown key with 401', async () => {
+    const response = await mint('apikey xs_sk_doesnotexist').expect(401);
+    expect(response.body).toEqual({ statusCode: 401, error: 'Unknown API key.' });
+  });
+
+  it('refuses a client key with 401', async () => {
+    const { clientApiKey } = await createProject(app);
+    const response = await mint(`apikey ${clientApiKey}`).expect(401);
+    expect(response.body.error).toBe('A client key cannot call the server API; use a server key (xs_sk_…).');
+  });
+
+  it('accepts several active server keys of one project (rotation without downtime)', async () => {
+    const { projectId, serverApiKey } = await createProject(app);
+    const { key: second } = await projects.createKey(projectId, 'server');
+    await mint(`apikey ${serverApiKey}`).expect(200);
+    await mint(`apikey ${second}`).expect(200);
+  });
+
+  it('keeps accepting a key revoked less than 5 s ago, and refuses it once 5 s have passed', async () => {
+    const { projectId, serverApiKey } = await createProject(app);
+    await mint(`apikey ${serverApiKey}`).expect(200);
+    const [serverKey] = (await projects.listKeys(projectId)).filter((key) => key.kind === 'server');
+    await projects.revokeKey(serverKey.id);
+
+    clock.advance(4_000);
+    await mint(`apikey ${serverApiKey}`).expect(200);
+    clock.advance(1_001);
+    const response = await mint(`apikey ${serverApiKey}`).expect(401);
+    expect(response.body.error).toBe('This API key has been revoked.');
+  });
+
+  it('refuses every key of a disabled project within the same bound', async () => {
+    const { projectId, serverApiKey } = await createProject(app);
+    await mint(`apikey ${serverApiKey}`).expect(200);
+    await projects.disableProject(projectId);
+    clock.advance(5_001);
+    const response = await mint(`apikey ${serverApiKey}`).expect(401);
+    expect(response.body.error).toBe('This project is disabled.');
+  });
+
+  it('asks the database once for a burst of requests with one valid key', async () => {
+    const { serverApiKey } = await createProject(app);
+    const lookups = jest.spyOn(app.get(ProjectsRepository), 'getKeyByHash');
+    try {
+      await Promise.all(Array.from({ length: 5 }, () => mint(`apikey ${serverApiKey}`).expect(200)));
+      for (let i = 0; i < 5; i++) await mint(`apikey ${serverApiKey}`).expect(200);
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
+  it('records last_used_at in a batched write, not on each request', async () => {
+    const { projectId, serverApiKey } = await createProject(app);
+    const writes = jest.spyOn(app.get(ProjectsRepository), 'touchKeys');
+    try {
+      for (let i = 0; i < 3; i++) await mint(`apikey ${serverApiKey}`).expect(200);
+      expect(writes).not.toHaveBeenCalled();
+      const [before] = (await projects.listKeys(projectId)).filter((key) => key.kind === 'server');
+      expect(before.lastUsedAt).toBeNull();
+
+      await app.get(ApiKeyAuthenticator).flushLastUsed();
+      expect(writes).toHaveBeenCalledTimes(1);
+      const [after] = (await projects.listKeys(projectId)).filter((key) => key.kind === 'server');
+      expect(after.lastUsedAt).toEqual(new Date(clock.now()));
+    } finally {
+      writes.mockRestore();
+    }
+  });
+});
+
+describe('API-key cache disabled (API_KEY_CACHE_TTL_SECONDS=0)', () => {
+  it('refuses a revoked key on the very next request', async () => {
+    const app = await createTestApp({ env: { API_KEY_CACHE_TTL_SECONDS: '0' } });
+    try {
+      const { projectId, serverApiKey } = await createProject(app);
+      const server = () => request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${serverApiKey}`).send({ userId: 'u' });
+      await server().expect(200);
+      const [key] = (await app.get(ProjectsService).listKeys(projectId)).filter((k) => k.kind === 'server');
+      await app.get(ProjectsService).revokeKey(key.id);
+      await server().expect(401);
+    } finally {
+      await app.close();
+    }
+  });
+});

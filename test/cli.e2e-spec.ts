@@ -1,0 +1,82 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createTestApp } from './support/app';
+import { runCli } from './support/processes';
+
+/** The operator CLI against the run's database, with the running app seeing its effects. */
+describe('operator CLI', () => {
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    // No key cache, so that the app sees a revoke at once and the test need not wait out the bound.
+    app = await createTestApp({ env: { API_KEY_CACHE_TTL_SECONDS: '0' } });
+  });
+  afterAll(() => app.close());
+
+  const cliJson = async (...args: string[]) => {
+    const result = await runCli([...args, '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    return JSON.parse(result.stdout);
+  };
+  const mint = (key: string) =>
+    request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${key}`).send({ userId: 'u1' });
+
+  it('create → the server key works → revoke → 401', async () => {
+    const created = await cliJson('projects', 'create', '--name', 'CLI Path');
+    expect(Object.keys(created).sort()).toEqual(['clientApiKey', 'id', 'name', 'serverApiKey', 'slug']);
+    expect(created).toMatchObject({ name: 'CLI Path', slug: expect.stringMatching(/^cli-path(-\d+)?$/) });
+    expect(created.serverApiKey).toMatch(/^xs_sk_[A-Za-z0-9_-]{43}$/);
+    expect(created.clientApiKey).toMatch(/^xs_pk_[A-Za-z0-9_-]{43}$/);
+
+    await mint(created.serverApiKey).expect(200);
+
+    const { keys } = await cliJson('keys', 'list', '--project', created.id);
+    const serverKey = keys.find((key: { kind: string }) => key.kind === 'server');
+    expect(serverKey.prefix).toBe(created.serverApiKey.slice(0, 12));
+    expect(JSON.stringify(keys)).not.toContain(created.serverApiKey);
+
+    const revoked = await cliJson('keys', 'revoke', serverKey.id);
+    expect(revoked).toMatchObject({ id: serverKey.id, revokedAt: expect.any(String) });
+    const response = await mint(created.serverApiKey).expect(401);
+    expect(response.body.error).toBe('This API key has been revoked.');
+  });
+
+  it('adds a second server key that works alongside the first', async () => {
+    const created = await cliJson('projects', 'create', '--name', 'Rotation');
+    const added = await cliJson('keys', 'create', '--project', created.id, '--kind', 'server');
+    expect(Object.keys(added).sort()).toEqual(['id', 'key', 'kind', 'projectId']);
+    expect(added).toMatchObject({ projectId: created.id, kind: 'server' });
+    await mint(created.serverApiKey).expect(200);
+    await mint(added.key).expect(200);
+  });
+
+  it('disables a project so that its keys are refused, and lists it as disabled', async () => {
+    const created = await cliJson('projects', 'create', '--name', 'Soon disabled');
+    await cliJson('projects', 'disable', created.id);
+    await mint(created.serverApiKey).expect(401);
+    const { projects } = await cliJson('projects', 'list');
+    expect(projects.find((p: { id: string }) => p.id === created.id).disabledAt).toEqual(expect.any(String));
+  });
+
+  it('prints readable text without --json', async () => {
+    const result = await runCli(['projects', 'create', '--name', 'Readable']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Created project "Readable" \(slug readable(-\d+)?, id [0-9a-f-]{36}\)\.\nServer API key \(shown once; keep it on your backend\): xs_sk_/);
+  });
+
+  it.each([
+    [['keys', 'list', '--project', 'not-a-uuid'], 1, 'A project id is a UUID, got "not-a-uuid".'],
+    [['keys', 'revoke', '00000000-0000-4000-8000-000000000000'], 1, 'No API key with id 00000000-0000-4000-8000-000000000000.'],
+    [['keys', 'create', '--project', '00000000-0000-4000-8000-000000000000', '--kind', 'admin'], 1, 'A key kind must be one of: server, client.'],
+    [['projects', 'create'], 2, '--name is required'],
+    [['projects', 'explode'], 2, 'Unknown command "projects explode"'],
+  ])('refuses %j with exit code %i and a clear message', async (args, code, message) => {
+    const result = await runCli(args as string[]);
+    expect(result.code).toBe(code);
+    expect(result.stderr.split('\n')[0]).toBe(message);
+    const json = await runCli([...(args as string[]), '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({ error: message });
+  });
+});

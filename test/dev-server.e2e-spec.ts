@@ -1,0 +1,70 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../src/database/embedded-postgres';
+import { verifyHs256 } from './support/jwt';
+import { runCli, startEntry, RunningServer } from './support/processes';
+
+/**
+ * `npm run dev` on a fresh machine: no DATABASE_URL, no secrets. It must start on the embedded database,
+ * print a working key, curl and secret, and let the operator CLI share its database.
+ */
+describe('npm run dev (zero configuration)', () => {
+  let dataDir: string;
+  let server: RunningServer;
+  let port: number;
+
+  const unconfigured = {
+    DATABASE_URL: undefined,
+    CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: undefined,
+    CENTRIFUGO_TOKEN_HMAC_SECRET: undefined,
+    CENTRIFUGO_API_KEY: undefined,
+    NODE_ENV: undefined,
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'xshathra-dev-'));
+    chmodSync(dataDir, 0o755); // the embedded cluster runs as the `postgres` user when we are root
+    port = await freePort();
+    server = await startEntry('dev.js', { ...unconfigured, XSHATHRA_DATA_DIR: dataDir, PORT: String(port) }, /Mint a connection token:[\s\S]*-d '.*'\n/, 120_000);
+  }, 130_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints a server key, a signing secret and a curl that returns a JWT verifying with that secret', async () => {
+    const output = server.output();
+    const key = /Dev server API key:\s+(xs_sk_\S+)/.exec(output)?.[1];
+    const secret = /JWT signing secret:\s+(\S+)/.exec(output)?.[1];
+    expect(key).toBeDefined();
+    expect(secret).toBeDefined();
+
+    // Run the printed curl's request exactly: same URL, headers and body.
+    const url = /curl -sS -X POST "([^"]+)"/.exec(output)![1];
+    const headers = [...output.matchAll(/-H "([^:]+): ([^"]+)"/g)].map((m) => [m[1], m[2]] as [string, string]);
+    const body = /-d '(.*)'/.exec(output)![1];
+    expect(url).toBe(`http://localhost:${port}/api/realtime/token`);
+    const response = await fetch(url, { method: 'POST', headers, body });
+    expect(response.status).toBe(200);
+    const { token, expiresInSeconds } = (await response.json()) as { token: string; expiresInSeconds: number };
+    expect(expiresInSeconds).toBe(900);
+    expect(verifyHs256(token, secret!).claims).toMatchObject({ sub: 'user_01HZEXAMPLE', channels: ['public:lobby'] });
+  });
+
+  it('lets the operator CLI use the running dev database instead of starting a second one', async () => {
+    const result = await runCli(['projects', 'list', '--json'], { ...unconfigured, XSHATHRA_DATA_DIR: dataDir });
+    expect(result.code).toBe(0);
+    const { projects } = JSON.parse(result.stdout);
+    expect(projects.map((p: { name: string }) => p.name)).toEqual(['Development']);
+  });
+
+  it('prints the same working key on the next start', async () => {
+    const firstKey = /Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1];
+    await server.stop();
+    server = await startEntry('dev.js', { ...unconfigured, XSHATHRA_DATA_DIR: dataDir, PORT: String(port) }, /Mint a connection token:/, 120_000);
+    expect(/Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1]).toBe(firstKey);
+    expect(server.output()).not.toContain('Creating the embedded PostgreSQL cluster');
+  }, 130_000);
+});
