@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { ProjectsRepository } from '../src/projects/projects.repository';
 import { createProject, createTestApp, TEST_SECRET } from './support/app';
 import { verifyHs256 } from './support/jwt';
 
@@ -151,6 +152,23 @@ describe('token endpoints', () => {
     it('answers an unknown route with 404 in the error shape', async () => {
       const response = await request(app.getHttpServer()).get('/api/realtime/nope').expect(404);
       expect(response.body).toEqual({ statusCode: 404, error: 'No route for GET /api/realtime/nope.' });
+    });
+
+    it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
+      const { serverApiKey } = await createProject(app, 'Failing lookups');
+      const lookup = jest
+        .spyOn(app.get(ProjectsRepository), 'getKeyByHash')
+        .mockRejectedValueOnce(new Error('connect ECONNREFUSED 10.1.2.3:5432 at /srv/app/internal.js'));
+      try {
+        const response = await request(app.getHttpServer())
+          .post('/api/realtime/token')
+          .set('Authorization', `apikey ${serverApiKey}`)
+          .send({ userId: 'u1' })
+          .expect(500);
+        expect(response.body).toEqual({ statusCode: 500, error: 'Internal server error.' });
+      } finally {
+        lookup.mockRestore();
+      }
     });
 
     it('answers GET on a POST-only endpoint with 404, not a 5xx', async () => {
