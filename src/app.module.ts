@@ -7,7 +7,11 @@ import { loggerParams } from './common/logging';
 import { appConfig, type AppConfig } from './config/app.config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
 import { ProjectsModule } from './projects/projects.module';
+import { PublishModule } from './publish/publish.module';
+import { RealtimeProxyMiddleware } from './realtime-proxy/realtime-proxy.middleware';
+import { RealtimeProxyModule } from './realtime-proxy/realtime-proxy.module';
 import { TokensModule } from './tokens/tokens.module';
 
 @Module({
@@ -19,10 +23,15 @@ import { TokensModule } from './tokens/tokens.module';
     ProjectsModule,
     AuthModule,
     TokensModule,
+    PublishModule,
+    HealthModule,
+    RealtimeProxyModule,
   ],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodyMiddleware).forRoutes('*path');
+    // After the request logger (LoggerModule), the /realtime proxy first, so that the body parser never
+    // consumes a body meant for the engine.
+    consumer.apply(RealtimeProxyMiddleware, JsonBodyMiddleware).forRoutes('*path');
   }
 }

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { StrictValidationPipe } from './common/validation';
+import { RealtimeProxy } from './realtime-proxy/realtime-proxy';
 
 /**
  * Everything main.ts does to an application before it listens, in one place so that e2e specs build
@@ -10,6 +11,8 @@ import { StrictValidationPipe } from './common/validation';
  */
 export function setupApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
+  // WebSocket upgrades never reach Express: the proxy takes them from the server's `upgrade` event.
+  app.get(RealtimeProxy).attachTo(app.getHttpServer());
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.disable('x-powered-by');

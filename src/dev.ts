@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import { applyEnvDefaults, loadAppConfig } from './config/app.config';
+import { startDevEngine } from './dev/dev-engine';
 import { loadOrCreateDevSecrets, readDevProject, saveDevProject } from './dev/dev-state';
 import { bootstrap, exitOnStartupError } from './main';
 import { ProjectsService } from './projects/projects.service';
@@ -17,15 +18,18 @@ async function dev(): Promise<void> {
     CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secrets.tokenHmacSecret,
     CENTRIFUGO_API_KEY: secrets.engineApiKey,
   });
+  const engine = await startEngineUnlessConfigured();
 
   const { app, config } = await bootstrap();
   const serverApiKey = await ensureDevProjectKey(app.get(ProjectsService), app.get(ApiKeyAuthenticator), dataDir);
+  if (engine.stop) app.getHttpServer().once('close', engine.stop);
   const origin = `http://localhost:${config.port}`;
   process.stdout.write(
     [
       '',
       `Xshathra Realtime (development) is listening on ${origin}`,
       `  OpenAPI docs:        ${origin}/api/docs`,
+      `  Engine:              ${engine.line}`,
       `  Dev server API key:  ${serverApiKey}`,
       `  JWT signing secret:  ${config.tokenHmacSecret}  (HS256; dev only, stored in ${dataDir}/dev-secrets.json)`,
       '',
@@ -35,8 +39,43 @@ async function dev(): Promise<void> {
       `    -H "Content-Type: application/json" \\`,
       `    -d '{"userId": "user_01HZEXAMPLE", "ttlSeconds": 900, "channels": ["public:lobby"], "info": {"displayName": "Player One"}}'`,
       '',
+      'Publish to a channel:',
+      `  curl -sS -X POST "${origin}/api/realtime/publish" \\`,
+      `    -H "Authorization: apikey ${serverApiKey}" \\`,
+      `    -H "Content-Type: application/json" \\`,
+      `    -d '{"channel": "public:lobby", "data": {"type": "ping", "at": "2026-03-30T12:00:00.000Z"}}'`,
+      '',
     ].join('\n') + '\n',
   );
+}
+
+/**
+ * A local Centrifugo with the dev secrets, unless CENTRIFUGO_UPSTREAM_URL names one already.
+ * Returns the line to print about the engine.
+ */
+async function startEngineUnlessConfigured(): Promise<{ line: string; stop?: () => void }> {
+  const config = loadAppConfig();
+  if (config.engineUrl) return { line: `${config.engineUrl} (CENTRIFUGO_UPSTREAM_URL)` };
+  const started = await startDevEngine({
+    dataDir: config.dataDir,
+    centrifugoBin: config.centrifugoBin,
+    appPort: config.port,
+    tokenHmacSecret: config.tokenHmacSecret!,
+    apiKey: config.engineApiKey!,
+  });
+  if ('missing' in started) {
+    return {
+      line: `NOT RUNNING: ${started.missing}. Run \`npm run engine:install\` (needs Go) or set CENTRIFUGO_UPSTREAM_URL; until then publish answers 503 and /realtime 502.`,
+    };
+  }
+  const { engine } = started;
+  applyEnvDefaults({ CENTRIFUGO_UPSTREAM_URL: engine.url });
+  // Stop the engine with the app: when its server closes (SIGINT/SIGTERM), or at the latest on exit.
+  process.once('exit', () => engine.process.kill('SIGTERM'));
+  return {
+    line: `Centrifugo ${engine.url} (config in ${config.dataDir}/centrifugo/config.json); browsers connect through ws://localhost:${config.port}/realtime/connection/websocket`,
+    stop: () => void engine.stop(),
+  };
 }
 
 /** The saved dev key if it still works, else a new "Development" project (first run, or after a revoke). */

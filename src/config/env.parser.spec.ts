@@ -12,6 +12,8 @@ describe('parseEnv', () => {
       tokenHmacSecret: undefined,
       engineUrl: undefined,
       engineApiKey: undefined,
+      engineTimeoutMs: 5000,
+      centrifugoBin: undefined,
       apiKeyCacheTtlSeconds: 5,
       bodyLimitBytes: 65536,
     });

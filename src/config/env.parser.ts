@@ -20,6 +20,10 @@ export interface AppConfig {
   /** Centrifugo base URL (scheme, host, port); undefined → publish answers 503. */
   engineUrl?: string;
   engineApiKey?: string;
+  /** Upper bound for one HTTP call to the engine (publish, health). */
+  engineTimeoutMs: number;
+  /** A Centrifugo binary for `npm run dev` and the tests (else `centrifugo` on PATH, else .cache/bin). */
+  centrifugoBin?: string;
   /** How long a looked-up API key (valid or not) is trusted before the database is asked again. */
   apiKeyCacheTtlSeconds: number;
   /** Maximum JSON request body size, in bytes. */
@@ -87,6 +91,8 @@ export function parseEnv(env: Env): AppConfig {
     tokenHmacSecret: read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY') ?? read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET'),
     engineUrl: engineUrl?.replace(/\/+$/, ''),
     engineApiKey: read(env, 'CENTRIFUGO_API_KEY'),
+    engineTimeoutMs: integer(env, 'ENGINE_TIMEOUT_MS', 5000, 100, 60_000),
+    centrifugoBin: read(env, 'CENTRIFUGO_BIN'),
     apiKeyCacheTtlSeconds: integer(env, 'API_KEY_CACHE_TTL_SECONDS', 5, 0, 60),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
   };

@@ -12,3 +12,12 @@ export class ManualClock extends Clock {
     this.current += ms;
   }
 }
+
+/** The real time, shifted by an offset a test can change (to mint tokens that expire soon). */
+export class ShiftedClock extends Clock {
+  offsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+}

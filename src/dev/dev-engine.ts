@@ -1,0 +1,44 @@
+import { join, resolve } from 'node:path';
+import { freePort } from '../database/embedded-postgres';
+import { findEngineBinary, LocalEngine, startLocalEngine } from '../engine/local-engine';
+
+const PREFERRED_PORT = 8000;
+
+export type DevEngine = { engine: LocalEngine } | { missing: string };
+
+/** Starts a local Centrifugo for `npm run dev` with the dev secrets, when a binary is available. */
+export async function startDevEngine(options: {
+  dataDir: string;
+  centrifugoBin?: string;
+  appPort: number;
+  tokenHmacSecret: string;
+  apiKey: string;
+}): Promise<DevEngine> {
+  const binary = findEngineBinary(options.centrifugoBin);
+  if (!binary) {
+    return {
+      missing: options.centrifugoBin
+        ? `CENTRIFUGO_BIN points at ${options.centrifugoBin}, which does not exist`
+        : 'no Centrifugo binary found (CENTRIFUGO_BIN, `centrifugo` on PATH, .cache/bin/centrifugo)',
+    };
+  }
+  const port = (await isFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
+  const engine = await startLocalEngine({
+    binary,
+    dir: join(resolve(options.dataDir), 'centrifugo'),
+    port,
+    tokenHmacSecret: options.tokenHmacSecret,
+    apiKey: options.apiKey,
+    allowedOrigins: [`http://localhost:${options.appPort}`, `http://127.0.0.1:${options.appPort}`],
+  });
+  return { engine };
+}
+
+async function isFree(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+}

@@ -1,0 +1,73 @@
+import { HttpService } from '@nestjs/axios';
+import { BadGatewayException, GatewayTimeoutException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { AxiosError, AxiosResponse } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import { appConfig, type AppConfig } from '../config/app.config';
+
+/** What the engine answered, byte for byte. */
+export interface EngineResponse {
+  status: number;
+  contentType?: string;
+  body: Buffer;
+}
+
+/**
+ * The one place that talks HTTP to Centrifugo. Every call has a timeout and shares a keep-alive agent
+ * (see EngineModule). Failures become HTTP exceptions here, so callers never see a raw network error:
+ * unreachable → 502, too slow → 504, not configured → 503.
+ */
+@Injectable()
+export class EngineClient {
+  constructor(
+    private readonly http: HttpService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  /** Forwards a publish body unchanged to POST /api/publish and returns the engine's answer unchanged. */
+  async publish(rawBody: Buffer): Promise<EngineResponse> {
+    const { engineUrl, engineApiKey } = this.config;
+    if (!engineUrl || !engineApiKey) {
+      throw new ServiceUnavailableException('Publishing is not configured: set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY.');
+    }
+    const response = await this.call(() =>
+      this.http.post<Buffer>(`${engineUrl}/api/publish`, rawBody, {
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': engineApiKey },
+        responseType: 'arraybuffer',
+        validateStatus: () => true,
+      }),
+    );
+    if (response.status === 401) {
+      // The caller's key was fine; ours was not. Passing the 401 on would blame the caller.
+      throw new BadGatewayException('The realtime engine refused this service\'s API key; check CENTRIFUGO_API_KEY.');
+    }
+    return {
+      status: response.status,
+      contentType: response.headers['content-type'] as string | undefined,
+      body: Buffer.from(response.data ?? []),
+    };
+  }
+
+  /** Resolves when the engine's /health answers 200; throws the mapped exception otherwise. */
+  async checkHealth(): Promise<void> {
+    const { engineUrl } = this.config;
+    if (!engineUrl) throw new ServiceUnavailableException('The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.');
+    const response = await this.call(() => this.http.get(`${engineUrl}/health`, { validateStatus: () => true }));
+    if (response.status !== 200) throw new BadGatewayException(`The realtime engine's health check answered ${response.status}.`);
+  }
+
+  private async call<T>(request: () => import('rxjs').Observable<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
+    try {
+      return await firstValueFrom(request());
+    } catch (error) {
+      throw toHttpException(error, this.config.engineTimeoutMs);
+    }
+  }
+}
+
+function toHttpException(error: unknown, timeoutMs: number): Error {
+  const code = (error as AxiosError)?.code;
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    return new GatewayTimeoutException(`The realtime engine did not answer within ${timeoutMs} ms.`);
+  }
+  return new BadGatewayException('The realtime engine is unreachable.');
+}

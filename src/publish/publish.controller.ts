@@ -1,0 +1,47 @@
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiGatewayTimeoutResponse,
+  ApiOkResponse,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { RawBody } from '../common/raw-body.decorator';
+import { EngineClient } from '../engine/engine.client';
+import { assertPublishRequest } from './publish-request';
+
+@ApiTags('publish')
+@ApiSecurity('apikey')
+@Controller('api/realtime')
+export class PublishController {
+  constructor(private readonly engine: EngineClient) {}
+
+  @Post('publish')
+  @ApiBody({
+    description: 'Forwarded unchanged to the engine\'s `POST /api/publish` (Centrifugo publish request).',
+    schema: {
+      type: 'object',
+      required: ['channel', 'data'],
+      properties: { channel: { type: 'string', example: 'public:lobby' }, data: { example: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } } },
+      additionalProperties: true,
+    },
+  })
+  @ApiOkResponse({ description: 'The engine\'s status and body, unchanged: `{"result":{}}`, or `{"error":{"code":102,"message":"unknown channel"}}`.' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid JSON, or no string `channel` / no `data`.' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid project key.' })
+  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The engine is unreachable (or refused this service\'s API key).' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'CENTRIFUGO_UPSTREAM_URL and/or CENTRIFUGO_API_KEY is not configured.' })
+  @ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'The engine did not answer in time.' })
+  async publish(@Body() body: unknown, @RawBody() rawBody: Buffer, @Res() response: Response): Promise<void> {
+    assertPublishRequest(body);
+    const answer = await this.engine.publish(rawBody);
+    if (answer.contentType) response.type(answer.contentType);
+    response.status(answer.status).send(answer.body);
+  }
+}

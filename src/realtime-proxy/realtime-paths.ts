@@ -1,0 +1,13 @@
+/**
+ * Which /realtime paths reach the engine. Only its health check and client connection endpoints do; the
+ * engine's /api, /admin and /metrics must stay private, so everything else under /realtime is a 404.
+ */
+export function engineFacingPath(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const rawPath = url.split('?', 1)[0];
+  // Refuse dot segments outright rather than trusting every layer to normalize them the same way.
+  if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rawPath)) return undefined;
+  if (rawPath === '/realtime/health') return '/health';
+  if (rawPath.startsWith('/realtime/connection/')) return rawPath.slice('/realtime'.length);
+  return undefined;
+}

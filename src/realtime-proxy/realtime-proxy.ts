@@ -1,0 +1,100 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import type { ErrorBody } from '../common/http-exception.filter';
+import { appConfig, type AppConfig } from '../config/app.config';
+import { engineFacingPath } from './realtime-paths';
+
+/** Upstream time limits: generous for streams (Centrifugo pings every 25 s), short for a WebSocket handshake. */
+const PROXY_TIMEOUT_MS = 60_000;
+const UPGRADE_TIMEOUT_MS = 10_000;
+
+/**
+ * The same-origin /realtime surface: HTTP and WebSocket upgrades for /realtime/health and
+ * /realtime/connection/* go to the engine; other /realtime paths fall through to the 404 handler.
+ * Engine down → 502 (HTTP) or a refused upgrade; a dropped upstream closes the client's socket.
+ */
+@Injectable()
+export class RealtimeProxy implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(RealtimeProxy.name);
+  private readonly proxy?: RequestHandler;
+  /** Client sockets of proxied WebSockets: a shutdown closes them instead of waiting on them forever. */
+  private readonly upgradedSockets = new Set<Socket>();
+
+  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+    if (!config.engineUrl) return;
+    this.proxy = createProxyMiddleware({
+      target: config.engineUrl,
+      ws: true,
+      xfwd: true, // X-Forwarded-For / -Proto / -Host; Origin is passed through untouched
+      changeOrigin: false,
+      proxyTimeout: PROXY_TIMEOUT_MS,
+      upgradeTimeout: UPGRADE_TIMEOUT_MS,
+      pathFilter: (_path, req) => engineFacingPath(req.url) !== undefined,
+      pathRewrite: (path) => engineFacingPath(path)! + queryOf(path),
+      ejectPlugins: true, // our own error handling below; the default plugin answers in plain text
+      on: { error: (error, _req, res) => this.onProxyError(error, res) },
+    });
+  }
+
+  /** HTTP requests (through RealtimeProxyMiddleware, ahead of the body parser so bodies pass untouched). */
+  readonly handleRequest = (req: Request, res: Response, next: NextFunction): void => {
+    if (engineFacingPath(req.originalUrl) === undefined) return next();
+    // Nest mounts module middleware under a path, which Express strips from req.url; the proxy needs it whole.
+    req.url = req.originalUrl;
+    if (!this.proxy) return sendError(res, 502, 'The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.');
+    // Errors were answered by onProxyError; only "not for me" continues to the next handler.
+    void this.proxy(req, res, (error?: unknown) => (error ? undefined : next()));
+  };
+
+  /** The server's `upgrade` listener, wired explicitly in setupApp. */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    if (engineFacingPath(req.url) === undefined) return refuseUpgrade(socket, 404, 'Not Found');
+    if (!this.proxy) return refuseUpgrade(socket, 502, 'Bad Gateway');
+    this.upgradedSockets.add(socket);
+    socket.once('close', () => this.upgradedSockets.delete(socket));
+    this.proxy.upgrade(req, socket, head);
+  };
+
+  attachTo(server: Server): void {
+    server.on('upgrade', this.handleUpgrade);
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const socket of this.upgradedSockets) socket.destroy();
+  }
+
+  private onProxyError(error: Error, res: ServerResponse | Socket): void {
+    this.logger.warn(`Engine proxy error: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+    if ('writeHead' in res) {
+      const timedOut = /timeout|ETIMEDOUT/i.test(`${(error as NodeJS.ErrnoException).code} ${error.message}`);
+      if (!res.headersSent) {
+        sendError(res, timedOut ? 504 : 502, timedOut ? 'The realtime engine did not answer in time.' : 'The realtime engine is unreachable.');
+      } else {
+        res.destroy();
+      }
+      return;
+    }
+    // Nothing written yet: the handshake never reached the engine, so the client can still get an HTTP answer.
+    if (res.bytesWritten === 0 && res.writable) refuseUpgrade(res, 502, 'Bad Gateway');
+    else res.destroy();
+  }
+}
+
+function queryOf(url: string): string {
+  const index = url.indexOf('?');
+  return index === -1 ? '' : url.slice(index);
+}
+
+function sendError(res: ServerResponse, statusCode: number, error: string): void {
+  const body: ErrorBody = { statusCode, error };
+  res.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function refuseUpgrade(socket: Socket, statusCode: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${statusCode} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroySoon?.();
+}

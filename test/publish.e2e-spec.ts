@@ -1,0 +1,134 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createProject, createTestApp, TEST_SECRET } from './support/app';
+import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+import { startSilentUpstream } from './support/silent-upstream';
+
+describeWithEngine('POST /api/realtime/publish', () => {
+  let engine: TestEngine;
+  let app: NestExpressApplication;
+  let auth: string;
+
+  beforeAll(async () => {
+    engine = await startTestEngine(TEST_SECRET);
+    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
+    auth = `apikey ${(await createProject(app, 'Publisher')).serverApiKey}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await engine?.stop();
+  });
+
+  const publish = (body: unknown) => request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', auth).send(body as object);
+
+  it('forwards the spec example and returns the engine\'s answer', async () => {
+    const response = await publish({ channel: 'public:lobby', data: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } }).expect(200);
+    expect(response.body).toEqual({ result: { offset: expect.any(Number), epoch: expect.any(String) } });
+  });
+
+  it('passes the engine\'s own error through unchanged (unknown namespace → 200 with error 102)', async () => {
+    const response = await publish({ channel: 'nowhere:lobby', data: {} }).expect(200);
+    expect(response.body).toEqual({ error: { code: 102, message: 'unknown channel' } });
+  });
+
+  it('passes optional Centrifugo fields to the engine (idempotency_key de-duplicates)', async () => {
+    const body = { channel: 'public:idem', data: { n: 1 }, idempotency_key: 'once' };
+    const first = await publish(body).expect(200);
+    const second = await publish(body).expect(200);
+    expect(second.body).toEqual(first.body);
+  });
+
+  it('requires a server key (401)', async () => {
+    const response = await request(app.getHttpServer()).post('/api/realtime/publish').send({ channel: 'public:a', data: {} }).expect(401);
+    expect(response.body.statusCode).toBe(401);
+  });
+
+  it.each([
+    ['no channel', { data: {} }, ['channel must be a non-empty string']],
+    ['a numeric channel', { channel: 5, data: {} }, ['channel must be a non-empty string']],
+    ['an empty channel', { channel: '', data: {} }, ['channel must be a non-empty string']],
+    ['no data', { channel: 'public:a' }, ['data is required']],
+    ['neither', { foo: 1 }, ['channel must be a non-empty string', 'data is required']],
+  ])('rejects a body with %s with 400', async (_case, body, details) => {
+    const response = await publish(body).expect(400);
+    expect(response.body).toEqual({ statusCode: 400, error: `Invalid request body: ${details.join('; ')}.`, details });
+  });
+
+  it('rejects a body that is not a JSON object, and invalid JSON, with 400', async () => {
+    await publish(['public:a']).expect(400);
+    await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', auth).set('Content-Type', 'application/json').send('{"channel":').expect(400);
+  });
+
+  it('rejects a form-encoded body with 415 telling the caller to send JSON', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', auth)
+      .type('form')
+      .send('channel=public:a&data=x')
+      .expect(415);
+    expect(response.body.error).toBe('Send the request body as JSON, with "Content-Type: application/json".');
+  });
+
+  it('answers 502 (not 401) when the engine refuses this service\'s API key', async () => {
+    const misconfigured = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: 'wrong-key' } });
+    try {
+      const key = (await createProject(misconfigured)).serverApiKey;
+      const response = await request(misconfigured.getHttpServer())
+        .post('/api/realtime/publish')
+        .set('Authorization', `apikey ${key}`)
+        .send({ channel: 'public:a', data: {} })
+        .expect(502);
+      expect(response.body.error).toBe("The realtime engine refused this service's API key; check CENTRIFUGO_API_KEY.");
+    } finally {
+      await misconfigured.close();
+    }
+  });
+});
+
+describe('publish and /realtime without a configured engine', () => {
+  it.each([
+    [{ CENTRIFUGO_UPSTREAM_URL: undefined, CENTRIFUGO_API_KEY: ENGINE_API_KEY }],
+    [{ CENTRIFUGO_UPSTREAM_URL: 'http://127.0.0.1:9', CENTRIFUGO_API_KEY: undefined }],
+  ])('answers publish with 503 for %j', async (env) => {
+    const app = await createTestApp({ env });
+    try {
+      const key = (await createProject(app)).serverApiKey;
+      const response = await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', `apikey ${key}`).send({ channel: 'public:a', data: {} }).expect(503);
+      expect(response.body).toEqual({ statusCode: 503, error: 'Publishing is not configured: set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY.' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers /realtime/health with 502 and /health with 503 when CENTRIFUGO_UPSTREAM_URL is unset', async () => {
+    const app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: undefined } });
+    try {
+      const proxied = await request(app.getHttpServer()).get('/realtime/health').expect(502);
+      expect(proxied.body).toEqual({ statusCode: 502, error: 'The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.' });
+      const health = await request(app.getHttpServer()).get('/health').expect(503);
+      expect(health.body.error.engine).toMatchObject({ status: 'down' });
+      await request(app.getHttpServer()).get('/health/ready').expect(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('an engine that does not answer', () => {
+  it('gets a 504 on publish after ENGINE_TIMEOUT_MS, and a failing engine check in /health', async () => {
+    const upstream = await startSilentUpstream();
+    const app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: upstream.url, CENTRIFUGO_API_KEY: 'k', ENGINE_TIMEOUT_MS: '300' } });
+    try {
+      const key = (await createProject(app)).serverApiKey;
+      const started = Date.now();
+      const response = await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', `apikey ${key}`).send({ channel: 'public:a', data: {} }).expect(504);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(response.body).toEqual({ statusCode: 504, error: 'The realtime engine did not answer within 300 ms.' });
+      const health = await request(app.getHttpServer()).get('/health').expect(503);
+      expect(health.body.error.engine.status).toBe('down');
+    } finally {
+      await app.close();
+      await upstream.close();
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/database/embedded-postgres';
+import { findEngineBinary, LocalEngine, startLocalEngine } from '../../src/engine/local-engine';
+
+/** A real Centrifugo v6 per spec file, on a free port, with a generated config (see engineConfig). */
+
+export const ENGINE_BINARY = findEngineBinary(process.env.CENTRIFUGO_BIN);
+export const ENGINE_API_KEY = 'test-engine-api-key';
+export const ALLOWED_ORIGIN = 'http://app.example';
+
+/**
+ * `describe` for specs that need the engine. Without a binary they skip loudly, except under
+ * REQUIRE_ENGINE=1 (CI), where the missing engine is a failure.
+ */
+export function describeWithEngine(name: string, body: () => void): void {
+  if (ENGINE_BINARY) return describe(name, body);
+  const hint = 'No Centrifugo binary: run `npm run engine:install` (needs Go) or set CENTRIFUGO_BIN.';
+  if (process.env.REQUIRE_ENGINE === '1') {
+    describe(name, () => it('needs a Centrifugo binary (REQUIRE_ENGINE=1)', () => { throw new Error(hint); }));
+    return;
+  }
+  process.stderr.write(`\n!!! SKIPPING "${name}": ${hint}\n\n`);
+  describe.skip(name, body);
+}
+
+export interface TestEngine {
+  url: string;
+  stop(): Promise<void>;
+  /** Starts the engine again on the same port (after stop). */
+  start(): Promise<void>;
+}
+
+export async function startTestEngine(tokenHmacSecret: string): Promise<TestEngine> {
+  const options = {
+    binary: ENGINE_BINARY!,
+    dir: mkdtempSync(join(tmpdir(), 'xshathra-engine-')),
+    port: await freePort(),
+    tokenHmacSecret,
+    apiKey: ENGINE_API_KEY,
+    allowedOrigins: [ALLOWED_ORIGIN],
+  };
+  let engine: LocalEngine | undefined = await startLocalEngine(options);
+  return {
+    url: engine.url,
+    stop: async () => {
+      await engine?.stop();
+      engine = undefined;
+    },
+    start: async () => {
+      engine = await startLocalEngine(options);
+    },
+  };
+}
