@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../src/database/embedded-postgres';
 import { verifyHs256 } from './support/jwt';
+import { ENGINE_BINARY } from './support/engine';
 import { runCli, startEntry, RunningServer } from './support/processes';
+
+/** Sends exactly the request of the curl printed under `heading`: same URL, headers and body. */
+async function runPrintedCurl(output: string, heading: string) {
+  const block = output.slice(output.indexOf(heading)).split('\n\n')[0];
+  const url = /curl -sS -X POST "([^"]+)"/.exec(block)![1];
+  const headers = [...block.matchAll(/-H "([^:]+): ([^"]+)"/g)].map((m) => [m[1], m[2]] as [string, string]);
+  const body = /-d '(.*)'/.exec(block)![1];
+  return { url, response: await fetch(url, { method: 'POST', headers, body }) };
+}
 
 /**
  * `npm run dev` on a fresh machine: no DATABASE_URL, no secrets. It must start on the embedded database,
@@ -41,16 +51,25 @@ describe('npm run dev (zero configuration)', () => {
     expect(key).toBeDefined();
     expect(secret).toBeDefined();
 
-    // Run the printed curl's request exactly: same URL, headers and body.
-    const url = /curl -sS -X POST "([^"]+)"/.exec(output)![1];
-    const headers = [...output.matchAll(/-H "([^:]+): ([^"]+)"/g)].map((m) => [m[1], m[2]] as [string, string]);
-    const body = /-d '(.*)'/.exec(output)![1];
+    const { url, response } = await runPrintedCurl(output, 'Mint a connection token:');
     expect(url).toBe(`http://localhost:${port}/api/realtime/token`);
-    const response = await fetch(url, { method: 'POST', headers, body });
     expect(response.status).toBe(200);
     const { token, expiresInSeconds } = (await response.json()) as { token: string; expiresInSeconds: number };
     expect(expiresInSeconds).toBe(900);
     expect(verifyHs256(token, secret!).claims).toMatchObject({ sub: 'user_01HZEXAMPLE', channels: ['public:lobby'] });
+  });
+
+  it('starts a local engine when one is installed, so that the printed publish curl works', async () => {
+    const { url, response } = await runPrintedCurl(server.output(), 'Publish to a channel:');
+    expect(url).toBe(`http://localhost:${port}/api/realtime/publish`);
+    if (ENGINE_BINARY) {
+      expect(server.output()).toMatch(/Engine: +Centrifugo http:\/\/127\.0\.0\.1:\d+/);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ result: { offset: expect.any(Number), epoch: expect.any(String) } });
+    } else {
+      expect(server.output()).toContain('Engine:              NOT RUNNING');
+      expect(response.status).toBe(503);
+    }
   });
 
   it('lets the operator CLI use the running dev database instead of starting a second one', async () => {

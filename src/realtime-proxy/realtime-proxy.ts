@@ -34,7 +34,7 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
       upgradeTimeout: UPGRADE_TIMEOUT_MS,
       pathFilter: (_path, req) => engineFacingPath(req.url) !== undefined,
       pathRewrite: (path) => engineFacingPath(path)! + queryOf(path),
-      ejectPlugins: true, // our own error handling below; the default plugin answers in plain text
+      // Our error handler replaces the default plain-text one: errors keep the service's JSON shape.
       on: { error: (error, _req, res) => this.onProxyError(error, res) },
     });
   }
