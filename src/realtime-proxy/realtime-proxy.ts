@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
@@ -30,6 +30,7 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
       ws: true,
       xfwd: true, // X-Forwarded-For / -Proto / -Host; Origin is passed through untouched
       changeOrigin: false,
+      agent: new Agent({ keepAlive: true }), // no TCP handshake per proxied HTTP request
       proxyTimeout: PROXY_TIMEOUT_MS,
       upgradeTimeout: UPGRADE_TIMEOUT_MS,
       pathFilter: (_path, req) => engineFacingPath(req.url) !== undefined,
