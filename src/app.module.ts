@@ -12,6 +12,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { PublishModule } from './publish/publish.module';
 import { RealtimeProxyMiddleware } from './realtime-proxy/realtime-proxy.middleware';
 import { RealtimeProxyModule } from './realtime-proxy/realtime-proxy.module';
+import { TestPageModule } from './test-page/test-page.module';
 import { TokensModule } from './tokens/tokens.module';
 
 @Module({
@@ -26,6 +27,7 @@ import { TokensModule } from './tokens/tokens.module';
     PublishModule,
     HealthModule,
     RealtimeProxyModule,
+    TestPageModule,
   ],
 })
 export class AppModule implements NestModule {

@@ -16,6 +16,7 @@ describe('parseEnv', () => {
       centrifugoBin: undefined,
       apiKeyCacheTtlSeconds: 5,
       bodyLimitBytes: 65536,
+      socketTestPage: true,
     });
   });
 
@@ -44,6 +45,15 @@ describe('parseEnv', () => {
     [{ NODE_ENV: 'production' }, 'DATABASE_URL is required when NODE_ENV=production (the embedded database is for development only)'],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => parseEnv(env)).toThrow(new ConfigError(message));
+  });
+
+  it('serves the socket test page outside production, and in production only when SOCKET_TEST_PAGE enables it', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' };
+    expect(parseEnv({}).socketTestPage).toBe(true);
+    expect(parseEnv(production).socketTestPage).toBe(false);
+    expect(parseEnv({ ...production, SOCKET_TEST_PAGE: 'true' }).socketTestPage).toBe(true);
+    expect(parseEnv({ SOCKET_TEST_PAGE: 'off' }).socketTestPage).toBe(false);
+    expect(() => parseEnv({ SOCKET_TEST_PAGE: 'maybe' })).toThrow(new ConfigError('SOCKET_TEST_PAGE must be true or false, got "maybe"'));
   });
 
   it('does not require a signing secret or an engine (those endpoints answer 503 instead)', () => {

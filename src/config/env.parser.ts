@@ -28,6 +28,8 @@ export interface AppConfig {
   apiKeyCacheTtlSeconds: number;
   /** Maximum JSON request body size, in bytes. */
   bodyLimitBytes: number;
+  /** Serve /socket-auth-test.html (on by default outside production). */
+  socketTestPage: boolean;
 }
 
 /** A configuration problem. Its message is one line meant for the operator. */
@@ -48,6 +50,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -95,5 +105,6 @@ export function parseEnv(env: Env): AppConfig {
     centrifugoBin: read(env, 'CENTRIFUGO_BIN'),
     apiKeyCacheTtlSeconds: integer(env, 'API_KEY_CACHE_TTL_SECONDS', 5, 0, 60),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
+    socketTestPage: boolean(env, 'SOCKET_TEST_PAGE', !isProduction),
   };
 }

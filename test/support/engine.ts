@@ -32,14 +32,14 @@ export interface TestEngine {
   start(): Promise<void>;
 }
 
-export async function startTestEngine(tokenHmacSecret: string): Promise<TestEngine> {
+export async function startTestEngine(tokenHmacSecret: string, extraOrigins: string[] = []): Promise<TestEngine> {
   const options = {
     binary: ENGINE_BINARY!,
     dir: mkdtempSync(join(tmpdir(), 'xshathra-engine-')),
     port: await freePort(),
     tokenHmacSecret,
     apiKey: ENGINE_API_KEY,
-    allowedOrigins: [ALLOWED_ORIGIN],
+    allowedOrigins: [ALLOWED_ORIGIN, ...extraOrigins],
   };
   let engine: LocalEngine | undefined = await startLocalEngine(options);
   return {

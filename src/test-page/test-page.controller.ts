@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/public.decorator';
+import { appConfig, type AppConfig } from '../config/app.config';
+
+/** The project root (where package.json is), from wherever this file was compiled to. */
+function projectRoot(from = __dirname): string {
+  return existsSync(join(from, 'package.json')) || dirname(from) === from ? from : projectRoot(dirname(from));
+}
+
+const PAGE = join(projectRoot(), 'public', 'socket-auth-test.html');
+// The browser bundle of centrifuge-js, served by the app itself so the page works offline (no CDN).
+const CENTRIFUGE_BUNDLE = join(dirname(require.resolve('centrifuge')), '..', 'dist', 'centrifuge.js');
+
+/**
+ * The local test page: on by default in development, off in production unless SOCKET_TEST_PAGE=true.
+ * When off, its paths answer the same 404 as any unknown route.
+ */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class TestPageController {
+  constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
+
+  @Get('socket-auth-test.html')
+  page(@Res() response: Response): void {
+    this.send(response, PAGE, 'GET /socket-auth-test.html');
+  }
+
+  @Get('vendor/centrifuge.js')
+  centrifuge(@Res() response: Response): void {
+    this.send(response, CENTRIFUGE_BUNDLE, 'GET /vendor/centrifuge.js');
+  }
+
+  private send(response: Response, file: string, route: string): void {
+    if (!this.config.socketTestPage) throw new NotFoundException(`No route for ${route}.`);
+    response.sendFile(file);
+  }
+}
