@@ -1,0 +1,76 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createProject, createTestApp, TEST_SECRET } from './support/app';
+import { excerptsOf } from './support/docs';
+import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+
+const run = promisify(execFile);
+
+describe('code in the docs', () => {
+  it.each(['README.md', 'docs/client-integration.md'])('%s quotes its examples exactly', (doc) => {
+    const excerpts = excerptsOf(doc);
+    expect(excerpts.length).toBeGreaterThan(0);
+    for (const { source, code } of excerpts) {
+      expect(readFileSync(source, 'utf8')).toContain(code);
+    }
+  });
+});
+
+/** docs/client-integration.md, followed from a blank Node project: npm init, npm install, the example. */
+describeWithEngine('the client integration guide from a blank Node project', () => {
+  let engine: TestEngine;
+  let app: NestExpressApplication;
+  let project: string;
+  let serverApiKey: string;
+  let origin: string;
+
+  beforeAll(async () => {
+    engine = await startTestEngine(TEST_SECRET);
+    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
+    await app.listen(0, '127.0.0.1');
+    origin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    serverApiKey = (await createProject(app, 'Guide')).serverApiKey;
+
+    project = mkdtempSync(join(tmpdir(), 'xshathra-guide-'));
+    await run('npm', ['init', '-y'], { cwd: project });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'centrifuge@5', 'ws@8'], { cwd: project, timeout: 120_000 });
+    copyFileSync('examples/node-client.mjs', join(project, 'client.mjs'));
+  }, 150_000);
+  afterAll(async () => {
+    rmSync(project, { recursive: true, force: true });
+    await app?.close();
+    await engine?.stop();
+  });
+
+  it.each(['public', 'private'])('receives a publication on a %s channel', async (namespace) => {
+    const channel = `${namespace}:${randomUUID()}`;
+    const child = spawn(process.execPath, ['client.mjs', '--once'], {
+      cwd: project,
+      env: { ...process.env, XSHATHRA_ORIGIN: origin, XSHATHRA_SERVER_API_KEY: serverApiKey, XSHATHRA_CHANNEL: channel },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+    const deadline = Date.now() + 10_000;
+    while (!output.includes(`subscribed to ${channel}`)) {
+      if (Date.now() > deadline) throw new Error(`the example did not subscribe:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', `apikey ${serverApiKey}`)
+      .send({ channel, data: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } })
+      .expect(200);
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/^connected as [0-9a-f-]{36}\n/);
+    expect(output).toContain(`subscribed to ${channel}\npublication: {"type":"ping","at":"2026-03-30T12:00:00.000Z"}\n`);
+  });
+});
