@@ -32,18 +32,37 @@ export interface AppConfig {
   socketTestPage: boolean;
 }
 
+/** Every environment variable the service reads (deployment files are checked against this list). */
+export const CONFIG_ENV_NAMES = [
+  'NODE_ENV',
+  'PORT',
+  'LOG_LEVEL',
+  'DATABASE_URL',
+  'XSHATHRA_DATA_DIR',
+  'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY',
+  'CENTRIFUGO_TOKEN_HMAC_SECRET',
+  'CENTRIFUGO_UPSTREAM_URL',
+  'CENTRIFUGO_API_KEY',
+  'ENGINE_TIMEOUT_MS',
+  'CENTRIFUGO_BIN',
+  'API_KEY_CACHE_TTL_SECONDS',
+  'BODY_LIMIT_BYTES',
+  'SOCKET_TEST_PAGE',
+] as const;
+type EnvName = (typeof CONFIG_ENV_NAMES)[number];
+
 /** A configuration problem. Its message is one line meant for the operator. */
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 
 /** Empty strings count as unset, as they do for Centrifugo. */
-function read(env: Env, name: string): string | undefined {
+function read(env: Env, name: EnvName): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+function integer(env: Env, name: EnvName, fallback: number, min: number, max: number): number {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -52,7 +71,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
+function boolean(env: Env, name: EnvName, fallback: boolean): boolean {
   const raw = read(env, name)?.toLowerCase();
   if (raw === undefined) return fallback;
   if (['true', '1', 'yes', 'on'].includes(raw)) return true;
@@ -60,7 +79,7 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
-function url(env: Env, name: string, protocols: string[]): string | undefined {
+function url(env: Env, name: EnvName, protocols: string[]): string | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
   let parsed: URL;

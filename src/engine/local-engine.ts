@@ -1,7 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { projectRoot } from '../common/project-root';
 
 /**
  * A Centrifugo process on this machine, for `npm run dev` and the tests. Production runs its own engine
@@ -35,27 +36,20 @@ export function findEngineBinary(explicit?: string): string | undefined {
   return existsSync(built) ? built : undefined;
 }
 
+/** The engine configuration deployments use (namespaces `public` and `private`; see the file). */
+export const DEPLOY_ENGINE_CONFIG = join(projectRoot(), 'deploy', 'centrifugo', 'config.json');
+
 /**
- * The v6 configuration the control plane expects: HS256 connection tokens signed with our secret, an
- * HTTP API key, /health on, and two namespaces: `public` (any authenticated connection may subscribe)
- * and `private` (a subscription token is required, because no allow_subscribe_* flag is set).
+ * The deployment's engine configuration with this machine's port, secrets and allowed origins, so that dev
+ * and tests run the very namespaces that docker-compose and Kubernetes run.
  */
 export function engineConfig(options: Omit<LocalEngineOptions, 'binary' | 'dir'>): object {
+  const config = JSON.parse(readFileSync(DEPLOY_ENGINE_CONFIG, 'utf8'));
   return {
-    http_server: { port: options.port, address: '127.0.0.1' },
-    log: { level: 'info' },
-    client: {
-      token: { hmac_secret_key: options.tokenHmacSecret },
-      allowed_origins: options.allowedOrigins,
-    },
+    ...config,
+    http_server: { ...config.http_server, port: options.port, address: '127.0.0.1' },
+    client: { ...config.client, token: { hmac_secret_key: options.tokenHmacSecret }, allowed_origins: options.allowedOrigins },
     http_api: { key: options.apiKey },
-    health: { enabled: true },
-    channel: {
-      namespaces: [
-        { name: 'public', allow_subscribe_for_client: true, presence: true, history_size: 100, history_ttl: '300s', force_recovery: true },
-        { name: 'private', presence: true, join_leave: true, history_size: 100, history_ttl: '300s', force_recovery: true },
-      ],
-    },
   };
 }
 
@@ -63,14 +57,17 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   await mkdir(options.dir, { recursive: true });
   const configPath = join(options.dir, 'config.json');
   await writeFile(configPath, JSON.stringify(engineConfig(options), null, 2) + '\n', { mode: 0o600 });
+  return runEngine(options.binary, configPath, `http://127.0.0.1:${options.port}`);
+}
 
-  const child = spawn(options.binary, ['-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs Centrifugo with a config file (and extra CENTRIFUGO_* variables) until its /health answers. */
+export async function runEngine(binary: string, configPath: string, url: string, env: Record<string, string> = {}): Promise<LocalEngine> {
+  const child = spawn(binary, ['-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
-  const url = `http://127.0.0.1:${options.port}`;
   const engine: LocalEngine = {
     url,
     process: child,

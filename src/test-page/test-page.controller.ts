@@ -1,15 +1,10 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
+import { projectRoot } from '../common/project-root';
 import { appConfig, type AppConfig } from '../config/app.config';
-
-/** The project root (where package.json is), from wherever this file was compiled to. */
-function projectRoot(from = __dirname): string {
-  return existsSync(join(from, 'package.json')) || dirname(from) === from ? from : projectRoot(dirname(from));
-}
 
 const PAGE = join(projectRoot(), 'public', 'socket-auth-test.html');
 // The browser bundle of centrifuge-js, served by the app itself so the page works offline (no CDN).

@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { parse, parseAllDocuments } from 'yaml';
+import { CONFIG_ENV_NAMES } from '../src/config/env.parser';
+import { freePort } from '../src/database/embedded-postgres';
+import { DEPLOY_ENGINE_CONFIG, runEngine, type LocalEngine } from '../src/engine/local-engine';
+import { createProject, createTestApp } from './support/app';
+import { describeWithEngine, ENGINE_BINARY } from './support/engine';
+import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-client';
+
+/**
+ * No Docker engine runs here, so the deployment files are checked for what can be checked: they parse,
+ * what they reference exists, and their ports, variable names and health paths match the code.
+ */
+
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'));
+const k8s = ['deploy/k8s/app.yaml', 'deploy/k8s/centrifugo.yaml', 'deploy/k8s/ingress.yaml', 'deploy/k8s/secret.example.yaml'].flatMap((file) =>
+  parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
+    expect(doc.errors).toEqual([]);
+    return doc.toJS();
+  }),
+);
+const find = (kind: string, name: string) => k8s.find((doc) => doc.kind === kind && doc.metadata.name === name);
+const appContainer = find('Deployment', 'xshathra-app').spec.template.spec.containers[0];
+const engineContainer = find('Deployment', 'xshathra-centrifugo').spec.template.spec.containers[0];
+const dockerfile = readFileSync('Dockerfile', 'utf8');
+const nginx = readFileSync('deploy/nginx.conf', 'utf8');
+
+describe('deployment files', () => {
+  it('reference only files that exist', () => {
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
+    expect(copied).toEqual(expect.arrayContaining(['package.json', 'src', 'migrations', 'public']));
+    const kustomization = parse(readFileSync('deploy/kustomization.yaml', 'utf8'));
+    const referenced = [
+      ...copied,
+      ...compose.services.centrifugo.volumes.map((volume: string) => volume.split(':')[0]),
+      ...kustomization.resources.map((file: string) => `deploy/${file}`),
+      ...kustomization.configMapGenerator[0].files.map((file: string) => `deploy/${file}`),
+    ];
+    for (const file of referenced) expect({ file, exists: existsSync(file) }).toEqual({ file, exists: true });
+  });
+
+  it('give the app only variables the service reads', () => {
+    const secretKeys = Object.keys(find('Secret', 'xshathra-secrets').stringData);
+    const names = [...Object.keys(compose.services.app.environment), ...appContainer.env.map((e: { name: string }) => e.name), ...secretKeys];
+    for (const name of names) expect(CONFIG_ENV_NAMES).toContain(name);
+    // Both the app and the engine read the signing secret and the API key from the one secret.
+    const engineRefs = engineContainer.env.filter((e: { valueFrom?: unknown }) => e.valueFrom).map((e: any) => e.valueFrom.secretKeyRef.key);
+    expect(engineRefs.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY']);
+    expect(secretKeys.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', 'DATABASE_URL']);
+  });
+
+  it('share one secret between the app and the engine in docker-compose', () => {
+    const app = compose.services.app.environment;
+    const engine = compose.services.centrifugo.environment;
+    expect(app.CENTRIFUGO_TOKEN_HMAC_SECRET_KEY).toBe(engine.CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY);
+    expect(app.CENTRIFUGO_API_KEY).toBe(engine.CENTRIFUGO_HTTP_API_KEY);
+    expect(Object.keys(compose.services.app.depends_on)).toEqual(['postgres', 'centrifugo']);
+    expect(compose.services.app.depends_on.centrifugo.condition).toBe('service_healthy');
+  });
+
+  it('agree on the ports: app 3001, engine 8000', () => {
+    const engineConfig = JSON.parse(readFileSync(DEPLOY_ENGINE_CONFIG, 'utf8'));
+    expect(engineConfig.http_server.port).toBe(8000);
+    expect(dockerfile).toMatch(/PORT=3001/);
+    expect(dockerfile).toMatch(/^EXPOSE 3001$/m);
+    expect(compose.services.app.ports).toEqual(['3001:3001']);
+    expect(compose.services.app.environment.PORT).toBe('3001');
+    expect(compose.services.app.environment.CENTRIFUGO_UPSTREAM_URL).toBe('http://centrifugo:8000');
+    expect(appContainer.ports[0].containerPort).toBe(3001);
+    expect(find('Service', 'xshathra-app').spec.ports[0].port).toBe(3001);
+    expect(appContainer.env.find((e: { name: string }) => e.name === 'CENTRIFUGO_UPSTREAM_URL').value).toBe('http://xshathra-centrifugo:8000');
+    expect(find('Service', 'xshathra-centrifugo').spec.ports[0].port).toBe(8000);
+    expect(engineContainer.ports[0].containerPort).toBe(8000);
+    expect(nginx).toContain('server app:3001;');
+    expect(nginx).toContain('server centrifugo:8000;');
+  });
+
+  it('route only the engine\'s client endpoints and health to it at the edge', () => {
+    const engineIngress = find('Ingress', 'xshathra-realtime-engine');
+    const [path] = engineIngress.spec.rules[0].http.paths;
+    const pattern = new RegExp(`^${path.path}$`);
+    expect(pattern.test('/realtime/connection/websocket')).toBe(true);
+    expect(pattern.test('/realtime/health')).toBe(true);
+    for (const hidden of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics']) expect(pattern.test(hidden)).toBe(false);
+    expect(Number(engineIngress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThan(25);
+    expect(nginx).toMatch(/location \/realtime\/connection\/ \{[^}]*proxy_set_header Upgrade \$http_upgrade;[^}]*proxy_read_timeout 60s;/);
+  });
+
+  describe('health paths the files probe', () => {
+    let app: NestExpressApplication;
+    beforeAll(async () => {
+      app = await createTestApp();
+    });
+    afterAll(() => app.close());
+
+    it('answer 200 on a healthy app', async () => {
+      const paths = [
+        appContainer.livenessProbe.httpGet.path,
+        appContainer.readinessProbe.httpGet.path,
+        appContainer.startupProbe.httpGet.path,
+        /\/health\/\w+/.exec(dockerfile)![0],
+        /\/health\/\w+/.exec(compose.services.app.healthcheck.test.join(' '))![0],
+      ];
+      expect(paths).toEqual(['/health/live', '/health/ready', '/health/live', '/health/live', '/health/ready']);
+      for (const path of paths) await request(app.getHttpServer()).get(path).expect(200);
+    });
+  });
+});
+
+describeWithEngine('deploy/centrifugo/config.json in the real engine', () => {
+  let engine: LocalEngine;
+  let app: NestExpressApplication;
+  const clients = new ClientPool();
+  const secret = 'deploy-config-check-secret-0123456789abcdef';
+  const apiKey = 'deploy-config-check-api-key';
+
+  beforeAll(async () => {
+    const port = await freePort();
+    // The variables docker-compose and the Kubernetes manifests give the engine.
+    engine = await runEngine(ENGINE_BINARY!, DEPLOY_ENGINE_CONFIG, `http://127.0.0.1:${port}`, {
+      CENTRIFUGO_HTTP_SERVER_PORT: String(port),
+      CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY: secret,
+      CENTRIFUGO_HTTP_API_KEY: apiKey,
+      CENTRIFUGO_CLIENT_ALLOWED_ORIGINS: compose.services.centrifugo.environment.CENTRIFUGO_CLIENT_ALLOWED_ORIGINS,
+    });
+    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: apiKey, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secret } });
+    await app.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    clients.closeAll();
+    await app?.close();
+    await engine?.stop();
+  });
+
+  it('starts without unknown-key warnings', () => {
+    expect(engine.output()).not.toContain('unknown key');
+  });
+
+  it('accepts the app\'s tokens and publishes, for a browser on http://localhost:3001', async () => {
+    const auth = `apikey ${(await createProject(app, 'Deploy check')).serverApiKey}`;
+    const token = (await request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', auth).send({ userId: 'u' }).expect(200)).body.token;
+    const { port } = app.getHttpServer().address() as { port: number };
+    const client = clients.create(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { token, websocket: websocketWithOrigin('http://localhost:3001') });
+    const subscription = client.newSubscription('public:deploy');
+    const subscribed = nextEvent(subscription, 'subscribed');
+    subscription.subscribe();
+    client.connect();
+    await subscribed;
+    const received = nextEvent(subscription, 'publication');
+    await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', auth).send({ channel: 'public:deploy', data: { ok: true } }).expect(200);
+    expect((await received).data).toEqual({ ok: true });
+  });
+});
