@@ -35,6 +35,9 @@ export function loggerParams(config: AppConfig): Params {
           remoteAddress: req.remoteAddress,
         }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+        // pino-http attaches a synthetic error to every 5xx line; its stack says nothing. Real failures are
+        // logged with their stack by HttpExceptionFilter.
+        err: (error: Error) => ({ type: error.name, message: error.message }),
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     },
