@@ -34,19 +34,28 @@ async function dev(): Promise<void> {
       `  JWT signing secret:  ${config.tokenHmacSecret}  (HS256; dev only, stored in ${dataDir}/dev-secrets.json)`,
       '',
       'Mint a connection token:',
-      `  curl -sS -X POST "${origin}/api/realtime/token" \\`,
-      `    -H "Authorization: apikey ${serverApiKey}" \\`,
-      `    -H "Content-Type: application/json" \\`,
-      `    -d '{"userId": "user_01HZEXAMPLE", "ttlSeconds": 900, "channels": ["public:lobby"], "info": {"displayName": "Player One"}}'`,
+      ...curl(`${origin}/api/realtime/token`, serverApiKey, {
+        userId: 'user_01HZEXAMPLE',
+        ttlSeconds: 900,
+        channels: ['public:lobby'],
+        info: { displayName: 'Player One' },
+      }),
       '',
       'Publish to a channel:',
-      `  curl -sS -X POST "${origin}/api/realtime/publish" \\`,
-      `    -H "Authorization: apikey ${serverApiKey}" \\`,
-      `    -H "Content-Type: application/json" \\`,
-      `    -d '{"channel": "public:lobby", "data": {"type": "ping", "at": "2026-03-30T12:00:00.000Z"}}'`,
+      ...curl(`${origin}/api/realtime/publish`, serverApiKey, { channel: 'public:lobby', data: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } }),
       '',
     ].join('\n') + '\n',
   );
+}
+
+/** A ready-to-paste curl for a JSON POST with the dev key. */
+function curl(url: string, serverApiKey: string, body: object): string[] {
+  return [
+    `  curl -sS -X POST "${url}" \\`,
+    `    -H "Authorization: apikey ${serverApiKey}" \\`,
+    `    -H "Content-Type: application/json" \\`,
+    `    -d '${JSON.stringify(body)}'`,
+  ];
 }
 
 /**
