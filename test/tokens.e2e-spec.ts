@@ -171,6 +171,13 @@ describe('token endpoints', () => {
       }
     });
 
+    it('answers a form-encoded body with 415 on an endpoint, and with 404 on an unknown route', async () => {
+      const form = (path: string) => request(app.getHttpServer()).post(path).set('Authorization', auth).type('form').send('userId=u1');
+      const response = await form('/api/realtime/token').expect(415);
+      expect(response.body).toEqual({ statusCode: 415, error: 'Send the request body as JSON, with "Content-Type: application/json".' });
+      await form('/api/realtime/nope').expect(404);
+    });
+
     it('answers GET on a POST-only endpoint with 404, not a 5xx', async () => {
       await request(app.getHttpServer()).get('/api/realtime/token').set('Authorization', auth).expect(404);
     });

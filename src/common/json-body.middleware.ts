@@ -1,9 +1,15 @@
-import { Inject, Injectable, NestMiddleware, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { json } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { appConfig, type AppConfig } from '../config/app.config';
 
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
+
+/**
+ * Stands in for a body that was sent but not as JSON. The validation pipe answers it with 415 on routes that
+ * read a body; an unknown route still answers 404, as the middleware cannot know which routes exist.
+ */
+export class NonJsonBody {}
 
 /**
  * The JSON body parser, registered as module middleware (after the request logger) rather than by Nest at
@@ -26,7 +32,8 @@ export class JsonBodyMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
     if (hasBody(request) && !request.is('application/json')) {
       // Without this, a form-encoded body would arrive as {} and the caller would get confusing field errors.
-      throw new UnsupportedMediaTypeException('Send the request body as JSON, with "Content-Type: application/json".');
+      request.body = new NonJsonBody();
+      return next();
     }
     this.parse(request, response, next);
   }

@@ -1,4 +1,5 @@
-import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, UnsupportedMediaTypeException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { NonJsonBody } from './json-body.middleware';
 import { ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
 
 /** The field may be left out, but when present it is validated (null is not "left out"). */
@@ -53,6 +54,9 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value instanceof NonJsonBody) {
+      throw new UnsupportedMediaTypeException('Send the request body as JSON, with "Content-Type: application/json".');
+    }
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new BadRequestException('The request body must be a JSON object.');
     }

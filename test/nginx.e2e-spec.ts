@@ -1,0 +1,89 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { freePort } from '../src/database/embedded-postgres';
+import { createProject, createTestApp, TEST_SECRET } from './support/app';
+import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-client';
+
+const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
+const nginxMissing = !existsSync(NGINX) && process.env.REQUIRE_NGINX !== '1';
+if (nginxMissing) process.stderr.write(`\n!!! SKIPPING the nginx routing test: no nginx at ${NGINX} (apt-get install nginx)\n\n`);
+
+/** deploy/nginx.conf in a real nginx, with the compose host names pointed at this run's app and engine. */
+describeWithEngine('deploy/nginx.conf in front of the app and the engine', () => {
+  (nginxMissing ? describe.skip : describe)('a real nginx', () => {
+    let engine: TestEngine;
+    let app: NestExpressApplication;
+    let nginx: ChildProcess;
+    let dir: string;
+    let origin: string;
+    let auth: string;
+    const clients = new ClientPool();
+
+    beforeAll(async () => {
+      engine = await startTestEngine(TEST_SECRET);
+      app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
+      await app.listen(0, '127.0.0.1');
+      auth = `apikey ${(await createProject(app, 'Behind nginx')).serverApiKey}`;
+
+      const appPort = (app.getHttpServer().address() as { port: number }).port;
+      const nginxPort = await freePort();
+      origin = `http://127.0.0.1:${nginxPort}`;
+      dir = mkdtempSync(join(tmpdir(), 'xshathra-nginx-'));
+      const site = readFileSync('deploy/nginx.conf', 'utf8')
+        .replace('server app:3001;', `server 127.0.0.1:${appPort};`)
+        .replace('server centrifugo:8000;', `server ${new URL(engine.url).host};`)
+        .replace('listen 80;', `listen 127.0.0.1:${nginxPort};`);
+      const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${dir}/${name};`).join('\n  ');
+      writeFileSync(
+        join(dir, 'nginx.conf'),
+        `daemon off;\nuser root;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  ${temp}\n${site}\n}\n`,
+      );
+      nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
+      for (let i = 0; i < 50; i++) {
+        if ((await fetch(`${origin}/health/live`).catch(() => undefined))?.ok) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`nginx did not start:\n${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`);
+    });
+    afterAll(async () => {
+      clients.closeAll();
+      nginx?.kill('SIGQUIT');
+      await app?.close();
+      await engine?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const post = (path: string, body: object) =>
+      fetch(`${origin}${path}`, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+    it('sends the API to the app and WebSockets straight to the engine', async () => {
+      const { token } = (await (await post('/api/realtime/token', { userId: 'nina' })).json()) as { token: string };
+      const client = clients.create(`ws://127.0.0.1:${new URL(origin).port}/realtime/connection/websocket`, {
+        token,
+        websocket: websocketWithOrigin(ALLOWED_ORIGIN),
+      });
+      const subscription = client.newSubscription('public:nginx');
+      const subscribed = nextEvent(subscription, 'subscribed');
+      subscription.subscribe();
+      client.connect();
+      await subscribed;
+      const received = nextEvent(subscription, 'publication');
+      expect((await post('/api/realtime/publish', { channel: 'public:nginx', data: { via: 'nginx' } })).status).toBe(200);
+      expect((await received).data).toEqual({ via: 'nginx' });
+    });
+
+    it('serves the engine health at /realtime/health and keeps the engine API private', async () => {
+      const health = await fetch(`${origin}/realtime/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({});
+      for (const path of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics']) {
+        const response = await fetch(`${origin}${path}`, { method: 'POST', headers: { 'X-API-Key': ENGINE_API_KEY }, body: '{}' });
+        expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      }
+    });
+  });
+});
