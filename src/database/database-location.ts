@@ -6,15 +6,14 @@ import { openEmbeddedDatabase } from './embedded-postgres';
 export class DatabaseLocation implements OnApplicationShutdown {
   private constructor(
     readonly url: string,
-    readonly embedded: boolean,
     private readonly stopEmbedded: () => Promise<void>,
   ) {}
 
   static async resolve(config: AppConfig): Promise<DatabaseLocation> {
-    if (config.databaseUrl) return new DatabaseLocation(config.databaseUrl, false, async () => undefined);
+    if (config.databaseUrl) return new DatabaseLocation(config.databaseUrl, async () => undefined);
     const logger = new Logger('Database');
     const database = await openEmbeddedDatabase(config.dataDir, (line) => logger.warn(line));
-    return new DatabaseLocation(database.url, true, database.stop);
+    return new DatabaseLocation(database.url, database.stop);
   }
 
   async onApplicationShutdown(): Promise<void> {

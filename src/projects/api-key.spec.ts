@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { generateApiKey, hashApiKey, kindOfKey, parseAuthorizationHeader } from './api-key';
+import { generateApiKey, hashApiKey, parseAuthorizationHeader } from './api-key';
 
 describe('API keys', () => {
   it('generates prefixed keys with 32 random bytes in base64url', () => {
@@ -16,12 +16,6 @@ describe('API keys', () => {
     expect(hash).toBe(createHash('sha256').update(key).digest('hex'));
     expect(hash).toBe(hashApiKey(key));
     expect(hash).not.toContain(key.slice(6));
-  });
-
-  it('tells the kind from the prefix', () => {
-    expect(kindOfKey('xs_sk_abc')).toBe('server');
-    expect(kindOfKey('xs_pk_abc')).toBe('client');
-    expect(kindOfKey('sk_abc')).toBeUndefined();
   });
 
   it.each([

@@ -25,11 +25,6 @@ export function generateApiKey(kind: ApiKeyKind): GeneratedKey {
   return { key, prefix: key.slice(0, DISPLAY_PREFIX_LENGTH), hash: hashApiKey(key) };
 }
 
-/** The kind a key claims by its prefix, or undefined when it has none of ours. */
-export function kindOfKey(key: string): ApiKeyKind | undefined {
-  return API_KEY_KINDS.find((kind) => key.startsWith(PREFIX_BY_KIND[kind]));
-}
-
 /**
  * Extracts the key from `Authorization: apikey <key>` or `Bearer <key>` (scheme case-insensitive).
  * Returns undefined for anything else, including a missing header.
