@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { createProject, createTestApp, TEST_SECRET } from './support/app';
 import { excerptsOf } from './support/docs';
-import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
 
 const run = promisify(execFile);
 
@@ -31,11 +30,8 @@ describeWithEngine('the client integration guide from a blank Node project', () 
   let origin: string;
 
   beforeAll(async () => {
-    engine = await startTestEngine(TEST_SECRET);
-    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
-    await app.listen(0, '127.0.0.1');
+    ({ engine, app, serverApiKey } = await startEngineAndApp('Guide'));
     origin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    serverApiKey = (await createProject(app, 'Guide')).serverApiKey;
 
     project = mkdtempSync(join(tmpdir(), 'xshathra-guide-'));
     await run('npm', ['init', '-y'], { cwd: project });

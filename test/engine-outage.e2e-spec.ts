@@ -1,8 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { createProject, createTestApp, TEST_SECRET } from './support/app';
-import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
 
 const up = { status: 'up', responseTime: expect.any(Number) };
@@ -14,10 +13,7 @@ describeWithEngine('health and an engine outage', () => {
   const clients = new ClientPool();
 
   beforeAll(async () => {
-    engine = await startTestEngine(TEST_SECRET);
-    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
-    await app.listen(0, '127.0.0.1');
-    auth = `apikey ${(await createProject(app, 'Outage')).serverApiKey}`;
+    ({ engine, app, auth } = await startEngineAndApp('Outage'));
   });
   afterAll(async () => {
     clients.closeAll();

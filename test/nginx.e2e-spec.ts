@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { freePort } from '../src/database/embedded-postgres';
-import { createProject, createTestApp, TEST_SECRET } from './support/app';
-import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-client';
 
 const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
@@ -24,10 +23,7 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
     const clients = new ClientPool();
 
     beforeAll(async () => {
-      engine = await startTestEngine(TEST_SECRET);
-      app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
-      await app.listen(0, '127.0.0.1');
-      auth = `apikey ${(await createProject(app, 'Behind nginx')).serverApiKey}`;
+      ({ engine, app, auth } = await startEngineAndApp('Behind nginx'));
 
       const appPort = (app.getHttpServer().address() as { port: number }).port;
       const nginxPort = await freePort();

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { createProject, createTestApp, TEST_SECRET } from './support/app';
-import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+import { createProject, createTestApp } from './support/app';
+import { describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { startSilentUpstream } from './support/silent-upstream';
 
 describeWithEngine('POST /api/realtime/publish', () => {
@@ -10,9 +10,7 @@ describeWithEngine('POST /api/realtime/publish', () => {
   let auth: string;
 
   beforeAll(async () => {
-    engine = await startTestEngine(TEST_SECRET);
-    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
-    auth = `apikey ${(await createProject(app, 'Publisher')).serverApiKey}`;
+    ({ engine, app, auth } = await startEngineAndApp('Publisher', { listen: false }));
   });
   afterAll(async () => {
     await app?.close();

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { createProject, createTestApp, TEST_SECRET } from './support/app';
-import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ShiftedClock } from './support/manual-clock';
 import { ClientPool, nextEvent, websocketWithOrigin, wsUrl } from './support/realtime-client';
 
@@ -20,12 +19,9 @@ describeWithEngine('realtime path through the control plane', () => {
   const clients = new ClientPool();
 
   beforeAll(async () => {
-    engine = await startTestEngine(TEST_SECRET);
     clock = new ShiftedClock();
-    app = await createTestApp({ clock, env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
-    await app.listen(0, '127.0.0.1');
+    ({ engine, app, auth } = await startEngineAndApp('Realtime', { clock }));
     url = wsUrl(app.getHttpServer());
-    auth = `apikey ${(await createProject(app, 'Realtime')).serverApiKey}`;
   });
   afterEach(() => clients.closeAll());
   afterAll(async () => {

@@ -4,9 +4,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { freePort } from '../src/database/embedded-postgres';
-import { createProject, createTestApp, TEST_SECRET } from './support/app';
+import { createTestApp } from './support/app';
 import { browserMissingReason, launchChromium } from './support/browser';
-import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
+import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
 
 const ARTIFACTS = 'test-artifacts';
 const missingBrowser = browserMissingReason();
@@ -26,10 +26,7 @@ describeWithEngine('socket-auth-test.html in a real browser', () => {
       if (missingBrowser) throw new Error(missingBrowser); // REQUIRE_BROWSER=1 without a browser
       const port = await freePort();
       origin = `http://127.0.0.1:${port}`;
-      engine = await startTestEngine(TEST_SECRET, [origin]);
-      app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
-      await app.listen(port, '127.0.0.1');
-      serverApiKey = (await createProject(app, 'Browser')).serverApiKey;
+      ({ engine, app, serverApiKey } = await startEngineAndApp('Browser', { port, extraOrigins: [origin] }));
       browser = await launchChromium();
     }, 60_000);
     beforeEach(async () => {

@@ -2,7 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/database/embedded-postgres';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Clock } from '../../src/common/clock';
 import { findEngineBinary, LocalEngine, startLocalEngine } from '../../src/engine/local-engine';
+import { createProject, createTestApp, TEST_SECRET } from './app';
 
 /** A real Centrifugo v6 per spec file, on a free port, with a generated config (see engineConfig). */
 
@@ -52,4 +55,16 @@ export async function startTestEngine(tokenHmacSecret: string, extraOrigins: str
       engine = await startLocalEngine(options);
     },
   };
+}
+
+/** A Centrifugo and the app wired to it (listening on 127.0.0.1 unless told not to), with one project. */
+export async function startEngineAndApp(
+  projectName: string,
+  options: { clock?: Clock; port?: number; listen?: boolean; extraOrigins?: string[] } = {},
+): Promise<{ engine: TestEngine; app: NestExpressApplication; serverApiKey: string; auth: string }> {
+  const engine = await startTestEngine(TEST_SECRET, options.extraOrigins);
+  const app = await createTestApp({ clock: options.clock, env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
+  if (options.listen !== false) await app.listen(options.port ?? 0, '127.0.0.1');
+  const { serverApiKey } = await createProject(app, projectName);
+  return { engine, app, serverApiKey, auth: `apikey ${serverApiKey}` };
 }
