@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
 import { CONFIG_ENV_NAMES } from '../src/config/env.parser';
-import { freePort } from '../src/database/embedded-postgres';
+import { freePort } from '../src/common/ports';
 import { DEPLOY_ENGINE_CONFIG, runEngine, type LocalEngine } from '../src/engine/local-engine';
 import { createProject, createTestApp } from './support/app';
 import { describeWithEngine, ENGINE_BINARY } from './support/engine';

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../src/database/embedded-postgres';
+import { freePort } from '../src/common/ports';
 import { verifyHs256 } from './support/jwt';
 import { ENGINE_BINARY } from './support/engine';
 import { runCli, startEntry, RunningServer } from './support/processes';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { freePort } from '../src/database/embedded-postgres';
+import { freePort } from '../src/common/ports';
 import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-client';
 

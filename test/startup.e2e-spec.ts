@@ -1,4 +1,4 @@
-import { freePort } from '../src/database/embedded-postgres';
+import { freePort } from '../src/common/ports';
 import { runEntry, startEntry } from './support/processes';
 
 describe('startup configuration', () => {

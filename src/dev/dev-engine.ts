@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { freePort } from '../database/embedded-postgres';
+import { freePort, isPortFree } from '../common/ports';
 import { findEngineBinary, LocalEngine, startLocalEngine } from '../engine/local-engine';
 
 const PREFERRED_PORT = 8000;
@@ -22,7 +22,7 @@ export async function startDevEngine(options: {
         : 'no Centrifugo binary found (CENTRIFUGO_BIN, `centrifugo` on PATH, .cache/bin/centrifugo)',
     };
   }
-  const port = (await isFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
+  const port = (await isPortFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
   const engine = await startLocalEngine({
     binary,
     dir: join(resolve(options.dataDir), 'centrifugo'),
@@ -32,13 +32,4 @@ export async function startDevEngine(options: {
     allowedOrigins: [`http://localhost:${options.appPort}`, `http://127.0.0.1:${options.appPort}`],
   });
   return { engine };
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const { createServer } = await import('node:net');
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
 }

@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { BadGatewayException, GatewayTimeoutException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 import { appConfig, type AppConfig } from '../config/app.config';
 
 /** What the engine answered, byte for byte. */
@@ -55,7 +55,7 @@ export class EngineClient {
     if (response.status !== 200) throw new BadGatewayException(`The realtime engine's health check answered ${response.status}.`);
   }
 
-  private async call<T>(request: () => import('rxjs').Observable<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
+  private async call<T>(request: () => Observable<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
     try {
       return await firstValueFrom(request());
     } catch (error) {

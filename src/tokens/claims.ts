@@ -24,9 +24,9 @@ interface ClaimInput {
   info?: Record<string, unknown>;
 }
 
-function timing(nowMs: number, ttlSeconds = DEFAULT_TTL_SECONDS) {
+function timing(nowMs: number, ttlSeconds: number | undefined) {
   const iat = Math.floor(nowMs / 1000);
-  return { iat, exp: iat + ttlSeconds };
+  return { iat, exp: iat + effectiveTtl(ttlSeconds) };
 }
 
 export function buildConnectionClaims(input: ClaimInput & { channels?: string[] }, nowMs: number): ConnectionClaims {
@@ -51,6 +51,7 @@ export function buildSubscriptionClaims(input: ClaimInput & { channel: string },
   };
 }
 
+/** The one place the default lifetime applies: in the claims and in `expiresInSeconds` alike. */
 export function effectiveTtl(ttlSeconds: number | undefined): number {
   return ttlSeconds ?? DEFAULT_TTL_SECONDS;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/database/embedded-postgres';
+import { freePort } from '../../src/common/ports';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '../../src/common/clock';
 import { findEngineBinary, LocalEngine, startLocalEngine } from '../../src/engine/local-engine';
