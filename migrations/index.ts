@@ -1,4 +1,5 @@
 // Listed explicitly (not globbed) so that the same list works from TypeScript sources and compiled output.
 import { CreateProjectsAndApiKeys1764288000000 } from './1764288000000-CreateProjectsAndApiKeys';
+import { AddProjectChannelPatterns1795000000000 } from './1795000000000-AddProjectChannelPatterns';
 
-export const migrations = [CreateProjectsAndApiKeys1764288000000];
+export const migrations = [CreateProjectsAndApiKeys1764288000000, AddProjectChannelPatterns1795000000000];

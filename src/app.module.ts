@@ -12,6 +12,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { PublishModule } from './publish/publish.module';
 import { RealtimeProxyMiddleware } from './realtime-proxy/realtime-proxy.middleware';
 import { RealtimeProxyModule } from './realtime-proxy/realtime-proxy.module';
+import { SubscribeProxyModule } from './subscribe-proxy/subscribe-proxy.module';
 import { TestPageModule } from './test-page/test-page.module';
 import { TokensModule } from './tokens/tokens.module';
 
@@ -25,6 +26,7 @@ import { TokensModule } from './tokens/tokens.module';
     AuthModule,
     TokensModule,
     PublishModule,
+    SubscribeProxyModule,
     HealthModule,
     RealtimeProxyModule,
     TestPageModule,

@@ -5,6 +5,7 @@ import { startDevEngine } from './dev/dev-engine';
 import { loadOrCreateDevSecrets, readDevProject, saveDevProject } from './dev/dev-state';
 import { bootstrap, exitOnStartupError } from './main';
 import { ProjectsService } from './projects/projects.service';
+import { UNRESTRICTED_PATTERNS } from './tenancy/channel-policy';
 
 /**
  * `npm run dev`: the service with zero configuration. Embedded PostgreSQL, secrets generated once under the
@@ -17,6 +18,7 @@ async function dev(): Promise<void> {
   applyEnvDefaults({
     CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secrets.tokenHmacSecret,
     CENTRIFUGO_API_KEY: secrets.engineApiKey,
+    ENGINE_PROXY_SECRET: secrets.engineProxySecret,
   });
   const engine = await startEngineUnlessConfigured();
 
@@ -71,6 +73,7 @@ async function startEngineUnlessConfigured(): Promise<{ line: string; stop?: () 
     appPort: config.port,
     tokenHmacSecret: config.tokenHmacSecret!,
     apiKey: config.engineApiKey!,
+    proxySecret: config.engineProxySecret!,
   });
   if ('missing' in started) {
     return {
@@ -87,11 +90,14 @@ async function startEngineUnlessConfigured(): Promise<{ line: string; stop?: () 
   };
 }
 
-/** The saved dev key if it still works, else a new "Development" project (first run, or after a revoke). */
+/**
+ * The saved dev key if it still works, else a new "Development" project (first run, or after a revoke). It is
+ * unrestricted (every channel), so the spec's examples (`public:lobby`) run as printed.
+ */
 async function ensureDevProjectKey(projects: ProjectsService, authenticator: ApiKeyAuthenticator, dataDir: string): Promise<string> {
   const saved = await readDevProject(dataDir);
   if (saved && (await authenticator.check(saved.serverApiKey)).ok) return saved.serverApiKey;
-  const { project, serverApiKey } = await projects.createProject('Development');
+  const { project, serverApiKey } = await projects.createProject('Development', UNRESTRICTED_PATTERNS);
   await saveDevProject(dataDir, { projectId: project.id, serverApiKey });
   return serverApiKey;
 }

@@ -25,7 +25,8 @@ describe('operator CLI', () => {
 
   it('create → the server key works → revoke → 401', async () => {
     const created = await cliJson('projects', 'create', '--name', 'CLI Path');
-    expect(Object.keys(created).sort()).toEqual(['clientApiKey', 'id', 'name', 'serverApiKey', 'slug']);
+    expect(Object.keys(created).sort()).toEqual(['channels', 'clientApiKey', 'id', 'name', 'serverApiKey', 'slug']);
+    expect(created.channels).toEqual([`*:${created.slug}.*`]);
     expect(created).toMatchObject({ name: 'CLI Path', slug: expect.stringMatching(/^cli-path(-\d+)?$/) });
     expect(created.serverApiKey).toMatch(/^xs_sk_[A-Za-z0-9_-]{43}$/);
     expect(created.clientApiKey).toMatch(/^xs_pk_[A-Za-z0-9_-]{43}$/);
@@ -60,6 +61,25 @@ describe('operator CLI', () => {
     expect(projects.find((p: { id: string }) => p.id === created.id).disabledAt).toEqual(expect.any(String));
   });
 
+  it('creates a project with --channels, changes them with set-channels, and shows them in every listing', async () => {
+    const created = await cliJson('projects', 'create', '--name', 'Patterns', '--channels', 'public:shared.*, *:patterns.*');
+    expect(created.channels).toEqual(['public:shared.*', '*:patterns.*']);
+    const mintFor = (channels: string[]) =>
+      request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${created.serverApiKey}`).send({ userId: 'u1', channels });
+    await mintFor(['public:shared.lobby']).expect(200);
+
+    const updated = await cliJson('projects', 'set-channels', created.id, '*:*,*');
+    expect(updated).toMatchObject({ id: created.id, channels: ['*:*', '*'] });
+    const { projects } = await cliJson('projects', 'list');
+    expect(projects.find((p: { id: string }) => p.id === created.id).channels).toEqual(['*:*', '*']);
+    await mintFor(['private:anything']).expect(200); // the app's key cache is off in this spec
+
+    await cliJson('projects', 'set-channels', created.id, 'public:only.*');
+    await mintFor(['private:anything']).expect(403);
+    const text = await runCli(['projects', 'list']);
+    expect(text.stdout).toContain(`${created.id}  ${created.slug}  enabled  Patterns  channels public:only.*`);
+  });
+
   it('prints readable text without --json', async () => {
     const result = await runCli(['projects', 'create', '--name', 'Readable']);
     expect(result.code).toBe(0);
@@ -72,6 +92,10 @@ describe('operator CLI', () => {
     [['keys', 'create', '--project', '00000000-0000-4000-8000-000000000000', '--kind', 'admin'], 1, 'A key kind must be one of: server, client.'],
     [['projects', 'create'], 2, '--name is required'],
     [['projects', 'explode'], 2, 'Unknown command "projects explode"'],
+    [['projects', 'create', '--name', 'Bad', '--channels', ':x'], 1, 'Invalid channel pattern ":x": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".'],
+    [['projects', 'create', '--name', 'Bad', '--channels', 'a:*,,b:*'], 1, 'Invalid channel pattern list "a:*,,b:*": separate non-empty patterns with commas.'],
+    [['projects', 'set-channels', '00000000-0000-4000-8000-000000000000', 'public:*'], 1, 'No project with id 00000000-0000-4000-8000-000000000000.'],
+    [['projects', 'set-channels', '00000000-0000-4000-8000-000000000000'], 2, 'PATTERNS is required'],
   ])('refuses %j with exit code %i and a clear message', async (args, code, message) => {
     const result = await runCli(args as string[]);
     expect(result.code).toBe(code);

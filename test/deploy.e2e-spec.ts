@@ -47,8 +47,12 @@ describe('deployment files', () => {
     for (const name of names) expect(CONFIG_ENV_NAMES).toContain(name);
     // Both the app and the engine read the signing secret and the API key from the one secret.
     const engineRefs = engineContainer.env.filter((e: { valueFrom?: unknown }) => e.valueFrom).map((e: any) => e.valueFrom.secretKeyRef.key);
-    expect(engineRefs.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY']);
-    expect(secretKeys.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', 'DATABASE_URL']);
+    expect(engineRefs.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', 'ENGINE_PROXY_SECRET']);
+    expect(secretKeys.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', 'DATABASE_URL', 'ENGINE_PROXY_SECRET']);
+    // The engine sends the proxy secret as a static header built from that same secret (Kubernetes expands $(VAR)).
+    const engineEnv = (name: string) => engineContainer.env.find((e: { name: string }) => e.name === name)?.value;
+    expect(JSON.parse(engineEnv('CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS'))).toEqual({ 'X-Xshathra-Proxy-Secret': '$(ENGINE_PROXY_SECRET)' });
+    expect(engineEnv('CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT')).toBe('http://xshathra-app:3001/internal/centrifugo/subscribe');
   });
 
   it('share one secret between the app and the engine in docker-compose', () => {
@@ -56,6 +60,8 @@ describe('deployment files', () => {
     const engine = compose.services.centrifugo.environment;
     expect(app.CENTRIFUGO_TOKEN_HMAC_SECRET_KEY).toBe(engine.CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY);
     expect(app.CENTRIFUGO_API_KEY).toBe(engine.CENTRIFUGO_HTTP_API_KEY);
+    expect(JSON.parse(engine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS)).toEqual({ 'X-Xshathra-Proxy-Secret': app.ENGINE_PROXY_SECRET });
+    expect(engine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT).toBe('http://app:3001/internal/centrifugo/subscribe');
     expect(Object.keys(compose.services.app.depends_on)).toEqual(['postgres', 'centrifugo']);
     expect(compose.services.app.depends_on.centrifugo.condition).toBe('service_healthy');
   });
@@ -84,6 +90,16 @@ describe('deployment files', () => {
     expect(pattern.test('/realtime/connection/websocket')).toBe(true);
     expect(pattern.test('/realtime/health')).toBe(true);
     for (const hidden of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics']) expect(pattern.test(hidden)).toBe(false);
+    // The app's routes at the edge: its public paths, and never the engine-only /internal/ (Kubernetes Prefix
+    // paths match whole path segments).
+    const appPaths = find('Ingress', 'xshathra-realtime-app').spec.rules[0].http.paths;
+    const routedToApp = (path: string) =>
+      appPaths.some((p: { path: string; pathType: string }) => (p.pathType === 'Exact' ? path === p.path : path === p.path || path.startsWith(`${p.path}/`)));
+    for (const path of ['/api/realtime/token', '/api/docs', '/health/ready', '/realtime/api/publish', '/socket-auth-test.html', '/vendor/centrifuge.js']) {
+      expect({ path, routed: routedToApp(path) }).toEqual({ path, routed: true });
+    }
+    expect(routedToApp('/internal/centrifugo/subscribe')).toBe(false);
+    expect(nginx).toMatch(/location \/internal\/ \{\s*return 404;\s*\}/);
     expect(Number(engineIngress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThan(25);
     expect(nginx).toMatch(/location \/realtime\/connection\/ \{[^}]*proxy_set_header Upgrade \$http_upgrade;[^}]*proxy_read_timeout 60s;/);
   });
@@ -116,17 +132,25 @@ describeWithEngine('deploy/centrifugo/config.json in the real engine', () => {
   const secret = 'deploy-config-check-secret-0123456789abcdef';
   const apiKey = 'deploy-config-check-api-key';
 
+  const proxySecret = 'deploy-config-check-proxy-secret';
+
   beforeAll(async () => {
     const port = await freePort();
-    // The variables docker-compose and the Kubernetes manifests give the engine.
+    const appPort = await freePort();
+    // The variables docker-compose gives the engine, with this run's secrets, ports and app address.
+    const composeEngine = compose.services.centrifugo.environment;
     engine = await runEngine(ENGINE_BINARY!, DEPLOY_ENGINE_CONFIG, `http://127.0.0.1:${port}`, {
       CENTRIFUGO_HTTP_SERVER_PORT: String(port),
       CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY: secret,
       CENTRIFUGO_HTTP_API_KEY: apiKey,
-      CENTRIFUGO_CLIENT_ALLOWED_ORIGINS: compose.services.centrifugo.environment.CENTRIFUGO_CLIENT_ALLOWED_ORIGINS,
+      CENTRIFUGO_CLIENT_ALLOWED_ORIGINS: composeEngine.CENTRIFUGO_CLIENT_ALLOWED_ORIGINS,
+      CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT.replace('app:3001', `127.0.0.1:${appPort}`),
+      CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS.replace(/\$\{XSHATHRA_PROXY_SECRET:-[^}]*\}/, proxySecret),
     });
-    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: apiKey, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secret } });
-    await app.listen(0, '127.0.0.1');
+    app = await createTestApp({
+      env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: apiKey, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secret, ENGINE_PROXY_SECRET: proxySecret },
+    });
+    await app.listen(appPort, '127.0.0.1');
   });
   afterAll(async () => {
     clients.closeAll();
@@ -138,18 +162,23 @@ describeWithEngine('deploy/centrifugo/config.json in the real engine', () => {
     expect(engine.output()).not.toContain('unknown key');
   });
 
-  it('accepts the app\'s tokens and publishes, for a browser on http://localhost:3001', async () => {
-    const auth = `apikey ${(await createProject(app, 'Deploy check')).serverApiKey}`;
+  it('accepts the app\'s tokens and publishes, for a browser on http://localhost:3001, and asks the app about public subscriptions', async () => {
+    const { serverApiKey, slug } = await createProject(app, 'Deploy check', null);
+    const auth = `apikey ${serverApiKey}`;
     const token = (await request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', auth).send({ userId: 'u' }).expect(200)).body.token;
     const { port } = app.getHttpServer().address() as { port: number };
     const client = clients.create(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { token, websocket: websocketWithOrigin('http://localhost:3001') });
-    const subscription = client.newSubscription('public:deploy');
-    const subscribed = nextEvent(subscription, 'subscribed');
-    subscription.subscribe();
+    const own = client.newSubscription(`public:${slug}.deploy`);
+    const foreign = client.newSubscription('public:someone-else.deploy');
+    const subscribed = nextEvent(own, 'subscribed');
+    const refused = nextEvent(foreign, 'unsubscribed');
+    own.subscribe();
+    foreign.subscribe();
     client.connect();
     await subscribed;
-    const received = nextEvent(subscription, 'publication');
-    await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', auth).send({ channel: 'public:deploy', data: { ok: true } }).expect(200);
+    expect(await refused).toMatchObject({ code: 103 });
+    const received = nextEvent(own, 'publication');
+    await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', auth).send({ channel: `public:${slug}.deploy`, data: { ok: true } }).expect(200);
     expect((await received).data).toEqual({ ok: true });
   });
 });

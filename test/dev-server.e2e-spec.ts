@@ -5,6 +5,7 @@ import { freePort } from '../src/common/ports';
 import { verifyHs256 } from './support/jwt';
 import { ENGINE_BINARY } from './support/engine';
 import { runCli, startEntry, RunningServer } from './support/processes';
+import { ClientPool, nextEvent } from './support/realtime-client';
 
 /** Sends exactly the request of the curl printed under `heading`: same URL, headers and body. */
 async function runPrintedCurl(output: string, heading: string) {
@@ -29,8 +30,10 @@ describe('npm run dev (zero configuration)', () => {
     CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: undefined,
     CENTRIFUGO_TOKEN_HMAC_SECRET: undefined,
     CENTRIFUGO_API_KEY: undefined,
+    ENGINE_PROXY_SECRET: undefined,
     NODE_ENV: undefined,
   };
+  const clients = new ClientPool();
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'xshathra-dev-'));
@@ -40,6 +43,7 @@ describe('npm run dev (zero configuration)', () => {
   }, 130_000);
 
   afterAll(async () => {
+    clients.closeAll();
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -59,14 +63,33 @@ describe('npm run dev (zero configuration)', () => {
     expect(verifyHs256(token, secret!).claims).toMatchObject({ sub: 'user_01HZEXAMPLE', channels: ['public:lobby'] });
   });
 
-  it('starts a local engine when one is installed, so that the printed publish curl works', async () => {
-    const { url, response } = await runPrintedCurl(server.output(), 'Publish to a channel:');
-    expect(url).toBe(`http://localhost:${port}/api/realtime/publish`);
+  it('starts a local engine when one is installed, so that the printed publish curl reaches a client subscribed to public:lobby', async () => {
     if (ENGINE_BINARY) {
+      // Client-side (a token without `channels`), so the dev engine asks the app's subscribe proxy, with the
+      // generated proxy secret.
+      const key = /Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1];
+      const minted = await fetch(`http://localhost:${port}/api/realtime/token`, {
+        method: 'POST',
+        headers: { Authorization: `apikey ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ userId: 'dev-subscriber' }),
+      });
+      const { token } = (await minted.json()) as { token: string };
+      const client = clients.create(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { token });
+      const subscription = client.newSubscription('public:lobby');
+      const subscribed = nextEvent(subscription, 'subscribed');
+      subscription.subscribe();
+      client.connect();
+      await subscribed;
+      const received = nextEvent(subscription, 'publication');
+
+      const { url, response } = await runPrintedCurl(server.output(), 'Publish to a channel:');
+      expect(url).toBe(`http://localhost:${port}/api/realtime/publish`);
       expect(server.output()).toMatch(/Engine: +Centrifugo http:\/\/127\.0\.0\.1:\d+/);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ result: { offset: expect.any(Number), epoch: expect.any(String) } });
+      expect((await received).data).toEqual({ type: 'ping', at: '2026-03-30T12:00:00.000Z' });
     } else {
+      const { response } = await runPrintedCurl(server.output(), 'Publish to a channel:');
       expect(server.output()).toContain('Engine:              NOT RUNNING');
       expect(response.status).toBe(503);
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { freePort } from '../src/common/ports';
+import { TEST_PROXY_SECRET } from './support/app';
 import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-client';
 
@@ -78,6 +79,17 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
       expect(await health.json()).toEqual({});
       for (const path of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics']) {
         const response = await fetch(`${origin}${path}`, { method: 'POST', headers: { 'X-API-Key': ENGINE_API_KEY }, body: '{}' });
+        expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      }
+    });
+
+    it('does not pass the app\'s engine-only subscribe proxy through', async () => {
+      for (const path of ['/internal/centrifugo/subscribe', '//internal/centrifugo/subscribe', '/api/../internal/centrifugo/subscribe']) {
+        const response = await fetch(`${origin}${path}`, {
+          method: 'POST',
+          headers: { 'X-Xshathra-Proxy-Secret': TEST_PROXY_SECRET, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ channel: 'public:x', meta: { projectId: '00000000-0000-4000-8000-000000000000' } }),
+        });
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
       }
     });

@@ -9,17 +9,18 @@ import { runCli, startEntry } from './support/processes';
 
 describeWithEngine('graceful shutdown on SIGTERM', () => {
   let engine: TestEngine;
+  let port: number;
 
   beforeAll(async () => {
-    engine = await startTestEngine(TEST_SECRET);
+    port = await freePort();
+    engine = await startTestEngine(port);
   });
   afterAll(() => engine?.stop());
 
   it('finishes an in-flight request, closes proxied WebSockets and exits', async () => {
-    const port = await freePort();
     const env = { PORT: String(port), CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET };
     const server = await startEntry('main.js', { ...env, LOG_LEVEL: 'info' }, /Nest application successfully started/);
-    const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown', '--json'])).stdout);
+    const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown', '--channels', '*:*', '--json'])).stdout);
     const origin = `http://127.0.0.1:${port}`;
 
     const token = ((await (

@@ -7,10 +7,13 @@ import { verifyHs256 } from './support/jwt';
 describe('token endpoints', () => {
   let app: NestExpressApplication;
   let auth: string;
+  let projectId: string;
 
   beforeAll(async () => {
     app = await createTestApp();
-    auth = `apikey ${(await createProject(app)).serverApiKey}`;
+    const project = await createProject(app);
+    auth = `apikey ${project.serverApiKey}`;
+    projectId = project.projectId;
   });
   afterAll(() => app.close());
 
@@ -20,7 +23,7 @@ describe('token endpoints', () => {
     request(app.getHttpServer()).post('/api/realtime/subscription-token').set('Authorization', auth).send(body as object);
 
   describe('POST /api/realtime/token', () => {
-    it('answers the spec example with a signed HS256 JWT carrying exactly sub, iat, exp, channels and info', async () => {
+    it('answers the spec example with a signed HS256 JWT carrying exactly sub, iat, exp, channels, info and the project in meta', async () => {
       const before = Math.floor(Date.now() / 1000);
       const response = await postToken({
         userId: 'user_01HZEXAMPLE',
@@ -33,8 +36,8 @@ describe('token endpoints', () => {
       expect(response.body.expiresInSeconds).toBe(900);
       const { header, claims } = verifyHs256(response.body.token, TEST_SECRET);
       expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
-      expect(Object.keys(claims).sort()).toEqual(['channels', 'exp', 'iat', 'info', 'sub']);
-      expect(claims).toMatchObject({ sub: 'user_01HZEXAMPLE', channels: ['public:lobby'], info: { displayName: 'Player One' } });
+      expect(Object.keys(claims).sort()).toEqual(['channels', 'exp', 'iat', 'info', 'meta', 'sub']);
+      expect(claims).toMatchObject({ sub: 'user_01HZEXAMPLE', channels: ['public:lobby'], info: { displayName: 'Player One' }, meta: { projectId } });
       expect(claims.iat).toBeGreaterThanOrEqual(before);
       expect(claims.exp).toBe((claims.iat as number) + 900);
     });
@@ -43,7 +46,7 @@ describe('token endpoints', () => {
       const response = await postToken({ userId: 'u1' }).expect(200);
       expect(response.body.expiresInSeconds).toBe(900);
       const { claims } = verifyHs256(response.body.token, TEST_SECRET);
-      expect(Object.keys(claims).sort()).toEqual(['exp', 'iat', 'sub']);
+      expect(Object.keys(claims).sort()).toEqual(['exp', 'iat', 'meta', 'sub']);
       expect(claims.exp).toBe((claims.iat as number) + 900);
     });
 
@@ -190,7 +193,7 @@ describe('token endpoints', () => {
       for (const path of ['/api/realtime/token', '/api/realtime/subscription-token']) {
         const operation = body.paths[path].post;
         expect(operation.security).toEqual([{ apikey: [] }]);
-        expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '503']);
+        expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '503']);
       }
       expect(body.components.schemas.CreateTokenDto.required).toEqual(['userId']);
       expect(body.components.schemas.CreateTokenDto.properties.ttlSeconds).toMatchObject({ minimum: 30, maximum: 3600, default: 900 });

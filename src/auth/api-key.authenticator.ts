@@ -1,10 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { Clock } from '../common/clock';
+import { ExpiringCache } from '../common/expiring-cache';
 import { hashApiKey } from '../projects/api-key';
 import { ApiKey } from '../projects/api-key.entity';
 import { ProjectsRepository } from '../projects/projects.repository';
-import type { KeyCheck } from './authenticated-project';
+import { ChannelPolicy } from '../tenancy/channel-policy';
+import type { KeyCheck } from './authenticated-request';
 
 const MAX_CACHED_KEYS = 10_000;
 const LAST_USED_FLUSH_MS = 30_000;
@@ -14,62 +16,35 @@ const LAST_USED_FLUSH_MS = 30_000;
  *
  * Results (accepted or refused) are cached for API_KEY_CACHE_TTL_SECONDS so that a valid key costs no
  * database round trip per request; that TTL is also the bound within which a revoked key, a disabled
- * project or a new key takes effect on every instance. `last_used_at` is written in one batched UPDATE
- * every 30 s instead of once per request.
+ * project, a channel-policy change or a new key takes effect on every instance. `last_used_at` is written
+ * in one batched UPDATE every 30 s instead of once per request.
  */
 @Injectable()
 export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ApiKeyAuthenticator.name);
-  private readonly cache = new Map<string, { check: KeyCheck; expiresAt: number }>();
-  /** Lookups in flight, so that a burst of requests with one key asks the database once. */
-  private readonly pending = new Map<string, Promise<KeyCheck>>();
+  private readonly checks: ExpiringCache<KeyCheck>;
   private readonly usedKeyIds = new Set<string>();
   private readonly flushTimer: NodeJS.Timeout;
-  private readonly ttlMs: number;
 
   constructor(
     private readonly repository: ProjectsRepository,
     private readonly clock: Clock,
     @Inject(appConfig.KEY) config: AppConfig,
   ) {
-    this.ttlMs = config.apiKeyCacheTtlSeconds * 1000;
+    this.checks = new ExpiringCache({
+      ttlMs: config.apiKeyCacheTtlSeconds * 1000,
+      maxEntries: MAX_CACHED_KEYS,
+      clock,
+      load: async (hash) => decide(await repository.getKeyByHash(hash)),
+    });
     this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS).unref();
   }
 
   async check(key: string): Promise<KeyCheck> {
     const hash = hashApiKey(key);
-    const check = await this.lookup(hash);
+    const check = await this.checks.get(hash);
     if (check.ok) this.usedKeyIds.add(check.project.keyId);
     return check;
-  }
-
-  private lookup(hash: string): Promise<KeyCheck> {
-    const cached = this.cache.get(hash);
-    if (cached && cached.expiresAt > this.clock.now()) return Promise.resolve(cached.check);
-
-    let pending = this.pending.get(hash);
-    if (!pending) {
-      pending = this.repository
-        .getKeyByHash(hash)
-        .then((apiKey) => {
-          const check = decide(apiKey);
-          this.remember(hash, check);
-          return check;
-        })
-        .finally(() => this.pending.delete(hash));
-      this.pending.set(hash, pending);
-    }
-    return pending;
-  }
-
-  private remember(hash: string, check: KeyCheck): void {
-    if (this.ttlMs === 0) return;
-    this.cache.delete(hash);
-    if (this.cache.size >= MAX_CACHED_KEYS) {
-      // Maps iterate in insertion order: drop the oldest entry so a flood of random keys cannot grow memory.
-      this.cache.delete(this.cache.keys().next().value!);
-    }
-    this.cache.set(hash, { check, expiresAt: this.clock.now() + this.ttlMs });
   }
 
   async flushLastUsed(): Promise<void> {
@@ -95,5 +70,6 @@ function decide(apiKey: ApiKey | null): KeyCheck {
   if (apiKey.revokedAt) return { ok: false, reason: 'revoked' };
   if (apiKey.kind !== 'server') return { ok: false, reason: 'client-key' };
   if (apiKey.project.disabledAt) return { ok: false, reason: 'project-disabled' };
-  return { ok: true, project: { projectId: apiKey.projectId, projectSlug: apiKey.project.slug, keyId: apiKey.id } };
+  const { project } = apiKey;
+  return { ok: true, project: { projectId: project.id, projectSlug: project.slug, keyId: apiKey.id, channels: new ChannelPolicy(project.channelPatterns) } };
 }

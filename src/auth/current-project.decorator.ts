@@ -1,9 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedProject } from './authenticated-project';
+import type { AuthenticatedProject, AuthenticatedRequest } from './authenticated-request';
 
-export const PROJECT_REQUEST_KEY = 'xshathraProject';
-
-/** The project whose server key authenticated this request (set by ApiKeyGuard). */
-export const CurrentProject = createParamDecorator(
-  (_: unknown, context: ExecutionContext): AuthenticatedProject => context.switchToHttp().getRequest()[PROJECT_REQUEST_KEY],
-);
+/** The project whose server key authenticated this request. Only on `server-key` routes (the default). */
+export const CurrentProject = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedProject => {
+  const { caller } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (caller?.kind !== 'project') throw new Error('@CurrentProject() used on a route that is not callable by a server key');
+  return caller.project;
+});

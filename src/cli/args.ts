@@ -47,8 +47,13 @@ export function requireWord(args: ParsedArgs, index: number, what: string): stri
 
 export const USAGE = `Usage: npm run --silent cli -- <command> [--json]
 
-  projects create --name NAME         create a project with one server and one client key
+  projects create --name NAME [--channels PATTERNS]
+                                      create a project with one server and one client key; it owns
+                                      the channels *:<slug>.* unless --channels lists other patterns
   projects list                       list projects
+  projects set-channels PROJECT_ID PATTERNS
+                                      replace a project's channel patterns ("p1,p2"; *:* plus * is
+                                      every channel)
   projects disable PROJECT_ID         refuse every key of a project from now on
   keys create --project PROJECT_ID --kind server|client
                                       add a key (several active keys per kind are allowed)

@@ -1,6 +1,7 @@
 import { ApiKey } from '../projects/api-key.entity';
 import { Project } from '../projects/project.entity';
 import { ProjectsService } from '../projects/projects.service';
+import { parseChannelPatternList } from '../tenancy/channel-policy';
 import { ParsedArgs, requireOption, requireWord, UsageError } from './args';
 
 /** What a command prints: the object for --json, the lines for people. */
@@ -13,6 +14,7 @@ const projectView = (project: Project) => ({
   id: project.id,
   name: project.name,
   slug: project.slug,
+  channels: project.channelPatterns,
   createdAt: project.createdAt.toISOString(),
   disabledAt: project.disabledAt?.toISOString() ?? null,
 });
@@ -31,13 +33,15 @@ export async function runCommand(service: ProjectsService, args: ParsedArgs): Pr
   const [noun, verb] = args.words;
   switch (`${noun} ${verb}`) {
     case 'projects create': {
-      const { project, serverApiKey, clientApiKey } = await service.createProject(requireOption(args, 'name'));
+      const channels = args.options.channels === undefined ? undefined : parseChannelPatternList(args.options.channels);
+      const { project, serverApiKey, clientApiKey } = await service.createProject(requireOption(args, 'name'), channels);
       return {
-        json: { id: project.id, name: project.name, slug: project.slug, serverApiKey, clientApiKey },
+        json: { id: project.id, name: project.name, slug: project.slug, channels: project.channelPatterns, serverApiKey, clientApiKey },
         text: [
           `Created project "${project.name}" (slug ${project.slug}, id ${project.id}).`,
           `Server API key (shown once; keep it on your backend): ${serverApiKey}`,
           `Client API key (shown once): ${clientApiKey}`,
+          `Channels it owns: ${project.channelPatterns.join(', ')}`,
         ],
       };
     }
@@ -46,13 +50,18 @@ export async function runCommand(service: ProjectsService, args: ParsedArgs): Pr
       return {
         json: { projects },
         text: projects.length
-          ? projects.map((p) => `${p.id}  ${p.slug}  ${p.disabledAt ? `disabled ${p.disabledAt}` : 'enabled'}  ${p.name}`)
+          ? projects.map((p) => `${p.id}  ${p.slug}  ${p.disabledAt ? `disabled ${p.disabledAt}` : 'enabled'}  ${p.name}  channels ${p.channels.join(',')}`)
           : ['No projects yet. Create one with: projects create --name NAME'],
       };
     }
     case 'projects disable': {
       const project = projectView(await service.disableProject(requireWord(args, 2, 'PROJECT_ID')));
       return { json: project, text: [`Project ${project.id} is disabled (since ${project.disabledAt}).`] };
+    }
+    case 'projects set-channels': {
+      const patterns = parseChannelPatternList(requireWord(args, 3, 'PATTERNS'));
+      const project = projectView(await service.setChannelPatterns(requireWord(args, 2, 'PROJECT_ID'), patterns));
+      return { json: project, text: [`Project ${project.id} now owns the channels: ${project.channels.join(', ')}`] };
     }
     case 'keys create': {
       const { apiKey, key } = await service.createKey(requireOption(args, 'project'), requireOption(args, 'kind'));

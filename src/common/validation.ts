@@ -5,6 +5,21 @@ import { ValidateIf, ValidationOptions, registerDecorator } from 'class-validato
 /** The field may be left out, but when present it is validated (null is not "left out"). */
 export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);
 
+/**
+ * A string without lone surrogates. The engine (Go) turns each one into U+FFFD, so "\ud800" and "\udfff"
+ * would name the same user or channel there while differing here.
+ */
+export function IsWellFormedUnicode(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isWellFormedUnicode',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be well-formed Unicode`, ...options },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || value.isWellFormed() },
+    });
+}
+
 /** A JSON object whose serialized form stays under maxBytes (arrays and null are not objects). */
 export function IsSmallJsonObject(maxBytes: number, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>

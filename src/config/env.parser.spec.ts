@@ -12,6 +12,7 @@ describe('parseEnv', () => {
       tokenHmacSecret: undefined,
       engineUrl: undefined,
       engineApiKey: undefined,
+      engineProxySecret: undefined,
       engineTimeoutMs: 5000,
       centrifugoBin: undefined,
       apiKeyCacheTtlSeconds: 5,

@@ -20,6 +20,8 @@ export interface AppConfig {
   /** Centrifugo base URL (scheme, host, port); undefined → publish answers 503. */
   engineUrl?: string;
   engineApiKey?: string;
+  /** Shared secret the engine's subscribe proxy sends (X-Xshathra-Proxy-Secret); undefined → the proxy endpoint answers 503. */
+  engineProxySecret?: string;
   /** Upper bound for one HTTP call to the engine (publish, health). */
   engineTimeoutMs: number;
   /** A Centrifugo binary for `npm run dev` and the tests (else `centrifugo` on PATH, else .cache/bin). */
@@ -43,6 +45,7 @@ export const CONFIG_ENV_NAMES = [
   'CENTRIFUGO_TOKEN_HMAC_SECRET',
   'CENTRIFUGO_UPSTREAM_URL',
   'CENTRIFUGO_API_KEY',
+  'ENGINE_PROXY_SECRET',
   'ENGINE_TIMEOUT_MS',
   'CENTRIFUGO_BIN',
   'API_KEY_CACHE_TTL_SECONDS',
@@ -120,6 +123,7 @@ export function parseEnv(env: Env): AppConfig {
     tokenHmacSecret: read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY') ?? read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET'),
     engineUrl: engineUrl?.replace(/\/+$/, ''),
     engineApiKey: read(env, 'CENTRIFUGO_API_KEY'),
+    engineProxySecret: read(env, 'ENGINE_PROXY_SECRET'),
     engineTimeoutMs: integer(env, 'ENGINE_TIMEOUT_MS', 5000, 100, 60_000),
     centrifugoBin: read(env, 'CENTRIFUGO_BIN'),
     apiKeyCacheTtlSeconds: integer(env, 'API_KEY_CACHE_TTL_SECONDS', 5, 0, 60),

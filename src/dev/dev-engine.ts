@@ -13,6 +13,7 @@ export async function startDevEngine(options: {
   appPort: number;
   tokenHmacSecret: string;
   apiKey: string;
+  proxySecret: string;
 }): Promise<DevEngine> {
   const binary = findEngineBinary(options.centrifugoBin);
   if (!binary) {
@@ -29,6 +30,7 @@ export async function startDevEngine(options: {
     port,
     tokenHmacSecret: options.tokenHmacSecret,
     apiKey: options.apiKey,
+    subscribeProxy: { appUrl: `http://127.0.0.1:${options.appPort}`, secret: options.proxySecret },
     allowedOrigins: [`http://localhost:${options.appPort}`, `http://127.0.0.1:${options.appPort}`],
   });
   return { engine };

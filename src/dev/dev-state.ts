@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 export interface DevSecrets {
   tokenHmacSecret: string;
   engineApiKey: string;
+  engineProxySecret: string;
 }
 
 export interface DevProject {
@@ -28,12 +29,16 @@ async function writeJson(file: string, value: unknown): Promise<void> {
   await writeFile(file, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
 }
 
+/** The dev secrets, generating any that are missing (a data folder from an older version lacks some). */
 export async function loadOrCreateDevSecrets(dataDir: string): Promise<DevSecrets> {
   const file = join(resolve(dataDir), 'dev-secrets.json');
-  const existing = await readJson<DevSecrets>(file);
-  if (existing?.tokenHmacSecret && existing.engineApiKey) return existing;
-  const secrets = { tokenHmacSecret: randomBytes(32).toString('base64url'), engineApiKey: randomBytes(24).toString('base64url') };
-  await writeJson(file, secrets);
+  const existing: Partial<DevSecrets> = (await readJson<Partial<DevSecrets>>(file)) ?? {};
+  const secrets: DevSecrets = {
+    tokenHmacSecret: existing.tokenHmacSecret ?? randomBytes(32).toString('base64url'),
+    engineApiKey: existing.engineApiKey ?? randomBytes(24).toString('base64url'),
+    engineProxySecret: existing.engineProxySecret ?? randomBytes(24).toString('base64url'),
+  };
+  if (Object.keys(secrets).some((name) => !existing[name as keyof DevSecrets])) await writeJson(file, secrets);
   return secrets;
 }
 

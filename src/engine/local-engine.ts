@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { ENGINE_PROXY_SECRET_HEADER } from '../auth/engine-proxy-secret';
 import { projectRoot } from '../common/project-root';
 
 /**
@@ -17,6 +18,8 @@ export interface LocalEngineOptions {
   tokenHmacSecret: string;
   apiKey: string;
   allowedOrigins: string[];
+  /** Where the engine's subscribe proxy reaches the app, and the secret header it sends. */
+  subscribeProxy: { appUrl: string; secret: string };
 }
 
 export interface LocalEngine {
@@ -40,16 +43,28 @@ export function findEngineBinary(explicit?: string): string | undefined {
 export const DEPLOY_ENGINE_CONFIG = join(projectRoot(), 'deploy', 'centrifugo', 'config.json');
 
 /**
- * The deployment's engine configuration with this machine's port, secrets and allowed origins, so that dev
- * and tests run the very namespaces that docker-compose and Kubernetes run.
+ * The deployment's engine configuration with this machine's port, secrets, allowed origins and app URL, so
+ * that dev and tests run the very namespaces and subscribe proxy that docker-compose and Kubernetes run.
  */
 export function engineConfig(options: Omit<LocalEngineOptions, 'binary' | 'dir'>): object {
   const config = JSON.parse(readFileSync(DEPLOY_ENGINE_CONFIG, 'utf8'));
+  const subscribeProxy = config.channel.proxy.subscribe;
   return {
     ...config,
     http_server: { ...config.http_server, port: options.port, address: '127.0.0.1' },
     client: { ...config.client, token: { hmac_secret_key: options.tokenHmacSecret }, allowed_origins: options.allowedOrigins },
     http_api: { key: options.apiKey },
+    channel: {
+      ...config.channel,
+      proxy: {
+        ...config.channel.proxy,
+        subscribe: {
+          ...subscribeProxy,
+          endpoint: `${options.subscribeProxy.appUrl}${new URL(subscribeProxy.endpoint).pathname}`,
+          http: { ...subscribeProxy.http, static_headers: { [ENGINE_PROXY_SECRET_HEADER]: options.subscribeProxy.secret } },
+        },
+      },
+    },
   };
 }
 

@@ -2,14 +2,14 @@ import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { Public } from '../auth/public.decorator';
+import { PublicRoute } from '../auth/route-access';
 import { EngineHealthIndicator } from './engine.health';
 
 const DATABASE_PING_TIMEOUT_MS = 1500;
 
 /** Kubernetes probes and a dashboard check. Public: probes carry no API key. */
 @ApiTags('health')
-@Public()
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(

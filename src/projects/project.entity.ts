@@ -15,6 +15,10 @@ export class Project {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
+  /** The channel patterns this project owns (see src/tenancy/channel-policy.ts). */
+  @Column('text', { name: 'channel_patterns', array: true })
+  channelPatterns: string[];
+
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
 

@@ -25,9 +25,9 @@ export class ProjectsRepository {
   }
 
   /** Creates a project and its first keys in one transaction. */
-  createProjectWithKeys(name: string, slug: string, keys: NewKey[]): Promise<{ project: Project; keys: ApiKey[] }> {
+  createProjectWithKeys(fields: Pick<Project, 'name' | 'slug' | 'channelPatterns'>, keys: NewKey[]): Promise<{ project: Project; keys: ApiKey[] }> {
     return this.dataSource.transaction(async (manager) => {
-      const project = await manager.save(manager.create(Project, { name, slug }));
+      const project = await manager.save(manager.create(Project, fields));
       const saved = await manager.save(keys.map((key) => manager.create(ApiKey, { ...key, projectId: project.id })));
       return { project, keys: saved };
     });
@@ -47,6 +47,11 @@ export class ProjectsRepository {
 
   async disableProject(id: string, at: Date): Promise<Project | null> {
     await this.projects.update({ id, disabledAt: IsNull() }, { disabledAt: at });
+    return this.findProject(id);
+  }
+
+  async setChannelPatterns(id: string, channelPatterns: string[]): Promise<Project | null> {
+    await this.projects.update({ id }, { channelPatterns });
     return this.findProject(id);
   }
 

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { ChannelPatternError, defaultChannelPatterns, validateChannelPatterns } from '../tenancy/channel-policy';
 import { ApiKeyKind, API_KEY_KINDS, generateApiKey } from './api-key';
 import { ApiKey } from './api-key.entity';
 import { Project } from './project.entity';
@@ -24,14 +25,18 @@ const MAX_NAME_LENGTH = 200;
 export class ProjectsService {
   constructor(private readonly repository: ProjectsRepository) {}
 
-  async createProject(name: string): Promise<CreatedProject> {
+  /** A project owns `*:<slug>.*` unless `channelPatterns` says otherwise. */
+  async createProject(name: string, channelPatterns?: readonly string[]): Promise<CreatedProject> {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > MAX_NAME_LENGTH) {
       throw new BadRequestException(`A project name must be 1 to ${MAX_NAME_LENGTH} characters long.`);
     }
+    const patterns = channelPatterns && checkedPatterns(channelPatterns);
+    const slug = await this.uniqueSlug(trimmed);
     const server = generateApiKey('server');
     const client = generateApiKey('client');
-    const { project } = await this.repository.createProjectWithKeys(trimmed, await this.uniqueSlug(trimmed), [
+    const fields = { name: trimmed, slug, channelPatterns: patterns ?? defaultChannelPatterns(slug) };
+    const { project } = await this.repository.createProjectWithKeys(fields, [
       { kind: 'server', prefix: server.prefix, hash: server.hash },
       { kind: 'client', prefix: client.prefix, hash: client.hash },
     ]);
@@ -44,6 +49,13 @@ export class ProjectsService {
 
   async disableProject(id: string): Promise<Project> {
     const project = await this.repository.disableProject(this.requireUuid(id, 'project'), new Date());
+    if (!project) throw new NotFoundException(`No project with id ${id}.`);
+    return project;
+  }
+
+  async setChannelPatterns(id: string, channelPatterns: readonly string[]): Promise<Project> {
+    const patterns = checkedPatterns(channelPatterns);
+    const project = await this.repository.setChannelPatterns(this.requireUuid(id, 'project'), patterns);
     if (!project) throw new NotFoundException(`No project with id ${id}.`);
     return project;
   }
@@ -86,5 +98,15 @@ export class ProjectsService {
       const candidate = n === 1 ? base : `${base}-${n}`;
       if (!(await this.repository.slugExists(candidate))) return candidate;
     }
+  }
+}
+
+/** The policy rules speak in ChannelPatternError; callers of this service get a 400. */
+function checkedPatterns(patterns: readonly string[]): string[] {
+  try {
+    return validateChannelPatterns(patterns);
+  } catch (error) {
+    if (error instanceof ChannelPatternError) throw new BadRequestException(error.message);
+    throw error;
   }
 }

@@ -3,6 +3,7 @@ import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBody,
+  ApiForbiddenResponse,
   ApiGatewayTimeoutResponse,
   ApiOkResponse,
   ApiSecurity,
@@ -11,9 +12,12 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import type { AuthenticatedProject } from '../auth/authenticated-request';
+import { CurrentProject } from '../auth/current-project.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { RawBody } from '../common/raw-body.decorator';
 import { EngineClient } from '../engine/engine.client';
+import { assertChannelsAllowed } from '../tenancy/channel-access';
 import { assertPublishRequest } from './publish-request';
 
 @ApiTags('publish')
@@ -33,13 +37,17 @@ export class PublishController {
     },
   })
   @ApiOkResponse({ description: 'The engine\'s status and body, unchanged: `{"result":{}}`, or `{"error":{"code":102,"message":"unknown channel"}}`.' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid JSON, or no string `channel` / no `data`.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid JSON; no string `channel` or no `data`; a publish field in another case (`CHANNEL`) or a key given twice. Nothing is forwarded.',
+  })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The channel is outside the project\'s channel policy. Nothing is forwarded.' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid project key.' })
   @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The engine is unreachable (or refused this service\'s API key).' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'CENTRIFUGO_UPSTREAM_URL and/or CENTRIFUGO_API_KEY is not configured.' })
   @ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'The engine did not answer in time.' })
-  async publish(@Body() body: unknown, @RawBody() rawBody: Buffer, @Res() response: Response): Promise<void> {
-    assertPublishRequest(body);
+  async publish(@CurrentProject() project: AuthenticatedProject, @Body() body: unknown, @RawBody() rawBody: Buffer, @Res() response: Response): Promise<void> {
+    assertChannelsAllowed(project, [assertPublishRequest(body, rawBody)]);
     const answer = await this.engine.publish(rawBody);
     if (answer.contentType) response.type(answer.contentType);
     response.status(answer.status).send(answer.body);

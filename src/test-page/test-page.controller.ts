@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/public.decorator';
+import { PublicRoute } from '../auth/route-access';
 import { projectRoot } from '../common/project-root';
 import { appConfig, type AppConfig } from '../config/app.config';
 
@@ -15,7 +15,7 @@ const CENTRIFUGE_BUNDLE = join(dirname(require.resolve('centrifuge')), '..', 'di
  * When off, its paths answer the same 404 as any unknown route.
  */
 @ApiExcludeController()
-@Public()
+@PublicRoute()
 @Controller()
 export class TestPageController {
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}

@@ -1,3 +1,4 @@
+import type { ConnectionMeta } from '../tenancy/connection-meta';
 import { DEFAULT_TTL_SECONDS } from './dto/token-fields';
 
 /** The JWT claim sets Centrifugo v6 reads. Times are in seconds since the epoch, as JWT requires. */
@@ -8,6 +9,8 @@ export interface ConnectionClaims {
   exp: number;
   channels?: string[];
   info?: Record<string, unknown>;
+  /** Server-side only: which project the connection belongs to (read by the subscribe proxy). */
+  meta: ConnectionMeta;
 }
 
 export interface SubscriptionClaims {
@@ -29,7 +32,7 @@ function timing(nowMs: number, ttlSeconds: number | undefined) {
   return { iat, exp: iat + effectiveTtl(ttlSeconds) };
 }
 
-export function buildConnectionClaims(input: ClaimInput & { channels?: string[] }, nowMs: number): ConnectionClaims {
+export function buildConnectionClaims(input: ClaimInput & { channels?: string[] }, meta: ConnectionMeta, nowMs: number): ConnectionClaims {
   const { iat, exp } = timing(nowMs, input.ttlSeconds);
   return {
     sub: input.userId,
@@ -37,6 +40,7 @@ export function buildConnectionClaims(input: ClaimInput & { channels?: string[] 
     exp,
     ...(input.channels !== undefined && { channels: input.channels }),
     ...(input.info !== undefined && { info: input.info }),
+    meta,
   };
 }
 

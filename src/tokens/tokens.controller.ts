@@ -1,5 +1,15 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiSecurity, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { AuthenticatedProject } from '../auth/authenticated-request';
+import { CurrentProject } from '../auth/current-project.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { CreateSubscriptionTokenDto, SubscriptionTokenResponseDto } from './dto/create-subscription-token.dto';
 import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
@@ -9,6 +19,7 @@ import { TokensService } from './tokens.service';
 @ApiSecurity('apikey')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid JSON or body (see `error`).' })
 @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid Authorization, or unknown server key.' })
+@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A channel outside the project\'s channel policy, e.g. `Channel "private:b.payroll" is not allowed for project "acme".`' })
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is not configured.' })
 @Controller('api/realtime')
 export class TokensController {
@@ -17,14 +28,14 @@ export class TokensController {
   @Post('token')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponseDto, description: 'A connection JWT for the engine.' })
-  createToken(@Body() body: CreateTokenDto): Promise<TokenResponseDto> {
-    return this.tokens.createConnectionToken(body);
+  createToken(@CurrentProject() project: AuthenticatedProject, @Body() body: CreateTokenDto): Promise<TokenResponseDto> {
+    return this.tokens.createConnectionToken(project, body);
   }
 
   @Post('subscription-token')
   @HttpCode(200)
   @ApiOkResponse({ type: SubscriptionTokenResponseDto, description: 'A subscription JWT for one channel.' })
-  createSubscriptionToken(@Body() body: CreateSubscriptionTokenDto): Promise<SubscriptionTokenResponseDto> {
-    return this.tokens.createSubscriptionToken(body);
+  createSubscriptionToken(@CurrentProject() project: AuthenticatedProject, @Body() body: CreateSubscriptionTokenDto): Promise<SubscriptionTokenResponseDto> {
+    return this.tokens.createSubscriptionToken(project, body);
   }
 }

@@ -1,12 +1,15 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import type { AuthenticatedProject } from '../auth/authenticated-request';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { Clock } from '../common/clock';
+import { assertChannelsAllowed } from '../tenancy/channel-access';
+import { connectionMeta } from '../tenancy/connection-meta';
 import { buildConnectionClaims, buildSubscriptionClaims, effectiveTtl } from './claims';
 import { CreateSubscriptionTokenDto, SubscriptionTokenResponseDto } from './dto/create-subscription-token.dto';
 import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
 
-/** Signs HS256 JWTs for Centrifugo with the deployment's HMAC secret. */
+/** Signs HS256 JWTs for Centrifugo with the deployment's HMAC secret, for channels inside the project's policy. */
 @Injectable()
 export class TokensService {
   constructor(
@@ -15,12 +18,14 @@ export class TokensService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  async createConnectionToken(request: CreateTokenDto): Promise<TokenResponseDto> {
-    const claims = buildConnectionClaims(request, this.clock.now());
+  async createConnectionToken(project: AuthenticatedProject, request: CreateTokenDto): Promise<TokenResponseDto> {
+    assertChannelsAllowed(project, request.channels ?? []);
+    const claims = buildConnectionClaims(request, connectionMeta(project.projectId), this.clock.now());
     return { token: await this.sign(claims), expiresInSeconds: effectiveTtl(request.ttlSeconds) };
   }
 
-  async createSubscriptionToken(request: CreateSubscriptionTokenDto): Promise<SubscriptionTokenResponseDto> {
+  async createSubscriptionToken(project: AuthenticatedProject, request: CreateSubscriptionTokenDto): Promise<SubscriptionTokenResponseDto> {
+    assertChannelsAllowed(project, [request.channel]);
     const claims = buildSubscriptionClaims(request, this.clock.now());
     return { token: await this.sign(claims), channel: request.channel, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
   }

@@ -4,8 +4,10 @@ import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
 import { ProjectsService } from '../../src/projects/projects.service';
+import { UNRESTRICTED_PATTERNS } from '../../src/tenancy/channel-policy';
 
 export const TEST_SECRET = 'test-hmac-secret-with-at-least-32-characters';
+export const TEST_PROXY_SECRET = 'test-engine-proxy-secret';
 
 export interface TestAppOptions {
   /** Environment for this app; unset names keep the test defaults below. `undefined` removes a variable. */
@@ -18,6 +20,7 @@ const DEFAULT_ENV: Record<string, string | undefined> = {
   LOG_LEVEL: 'silent',
   CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET,
   CENTRIFUGO_TOKEN_HMAC_SECRET: undefined,
+  ENGINE_PROXY_SECRET: TEST_PROXY_SECRET,
 };
 
 /**
@@ -48,8 +51,11 @@ function setEnv(env: Record<string, string | undefined>): void {
   }
 }
 
-/** A new project with a unique name; returns its id and both keys. */
-export async function createProject(app: NestExpressApplication, name = 'Test project') {
-  const { project, serverApiKey, clientApiKey } = await app.get(ProjectsService).createProject(name);
-  return { projectId: project.id, serverApiKey, clientApiKey };
+/**
+ * A new project with a unique name; returns its id, slug and both keys. Unrestricted unless `channels` is
+ * given (null: the default policy of a new project, `*:<slug>.*`).
+ */
+export async function createProject(app: NestExpressApplication, name = 'Test project', channels: readonly string[] | null = UNRESTRICTED_PATTERNS) {
+  const { project, serverApiKey, clientApiKey } = await app.get(ProjectsService).createProject(name, channels ?? undefined);
+  return { projectId: project.id, slug: project.slug, serverApiKey, clientApiKey };
 }

@@ -5,7 +5,7 @@ import { freePort } from '../../src/common/ports';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '../../src/common/clock';
 import { findEngineBinary, LocalEngine, startLocalEngine } from '../../src/engine/local-engine';
-import { createProject, createTestApp, TEST_SECRET } from './app';
+import { createProject, createTestApp, TEST_PROXY_SECRET, TEST_SECRET } from './app';
 
 /** A real Centrifugo v6 per spec file, on a free port, with a generated config (see engineConfig). */
 
@@ -35,14 +35,16 @@ export interface TestEngine {
   start(): Promise<void>;
 }
 
-export async function startTestEngine(tokenHmacSecret: string, extraOrigins: string[] = []): Promise<TestEngine> {
+/** An engine whose subscribe proxy calls the app that will listen on 127.0.0.1:appPort. */
+export async function startTestEngine(appPort: number, extraOrigins: string[] = []): Promise<TestEngine> {
   const options = {
     binary: ENGINE_BINARY!,
     dir: mkdtempSync(join(tmpdir(), 'xshathra-engine-')),
     port: await freePort(),
-    tokenHmacSecret,
+    tokenHmacSecret: TEST_SECRET,
     apiKey: ENGINE_API_KEY,
     allowedOrigins: [ALLOWED_ORIGIN, ...extraOrigins],
+    subscribeProxy: { appUrl: `http://127.0.0.1:${appPort}`, secret: TEST_PROXY_SECRET },
   };
   let engine: LocalEngine | undefined = await startLocalEngine(options);
   return {
@@ -57,14 +59,18 @@ export async function startTestEngine(tokenHmacSecret: string, extraOrigins: str
   };
 }
 
-/** A Centrifugo and the app wired to it (listening on 127.0.0.1 unless told not to), with one project. */
+/**
+ * A Centrifugo and the app wired to it both ways (publish and /realtime one way, the subscribe proxy the
+ * other), listening on 127.0.0.1 unless told not to, with one unrestricted project.
+ */
 export async function startEngineAndApp(
   projectName: string,
   options: { clock?: Clock; port?: number; listen?: boolean; extraOrigins?: string[] } = {},
 ): Promise<{ engine: TestEngine; app: NestExpressApplication; serverApiKey: string; auth: string }> {
-  const engine = await startTestEngine(TEST_SECRET, options.extraOrigins);
+  const port = options.port ?? (await freePort());
+  const engine = await startTestEngine(port, options.extraOrigins);
   const app = await createTestApp({ clock: options.clock, env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
-  if (options.listen !== false) await app.listen(options.port ?? 0, '127.0.0.1');
+  if (options.listen !== false) await app.listen(port, '127.0.0.1');
   const { serverApiKey } = await createProject(app, projectName);
   return { engine, app, serverApiKey, auth: `apikey ${serverApiKey}` };
 }

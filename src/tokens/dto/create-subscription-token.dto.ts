@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsWellFormedUnicode } from '../../common/validation';
 import { MAX_CHANNEL_LENGTH, TokenFields } from './token-fields';
 
 export class CreateSubscriptionTokenDto extends TokenFields {
@@ -7,6 +8,7 @@ export class CreateSubscriptionTokenDto extends TokenFields {
   @IsString({ message: 'channel must be a string' })
   @IsNotEmpty({ message: 'channel must not be empty' })
   @MaxLength(MAX_CHANNEL_LENGTH, { message: `channel must be at most ${MAX_CHANNEL_LENGTH} characters` })
+  @IsWellFormedUnicode()
   channel: string;
 }
 

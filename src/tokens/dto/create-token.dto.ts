@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { IsOmittable } from '../../common/validation';
+import { IsOmittable, IsWellFormedUnicode } from '../../common/validation';
 import { MAX_CHANNEL_LENGTH, TokenFields } from './token-fields';
 
 const MAX_CHANNELS = 100;
@@ -13,6 +13,7 @@ export class CreateTokenDto extends TokenFields {
   @IsString({ each: true, message: 'channels must contain only strings' })
   @IsNotEmpty({ each: true, message: 'channels must not contain empty names' })
   @MaxLength(MAX_CHANNEL_LENGTH, { each: true, message: `channel names must be at most ${MAX_CHANNEL_LENGTH} characters` })
+  @IsWellFormedUnicode({ each: true, message: 'channel names must be well-formed Unicode' })
   channels?: string[];
 }
 

@@ -39,6 +39,19 @@ describe('token request validation', () => {
     expect(await problems(CreateTokenDto, { userId: 'u', channels })).toEqual(['channels must hold at most 100 names']);
   });
 
+  it.each([
+    [CreateTokenDto, { userId: '\ud800' }, 'userId must be well-formed Unicode'],
+    [CreateTokenDto, { userId: 'a\udfffb' }, 'userId must be well-formed Unicode'],
+    [CreateTokenDto, { userId: 'u', channels: ['public:ok', 'public:x\ud800'] }, 'channel names must be well-formed Unicode'],
+    [CreateSubscriptionTokenDto, { userId: 'u', channel: 'private:\udc00' }, 'channel must be well-formed Unicode'],
+  ])('refuses lone surrogates (the engine would read them as U+FFFD): %#', async (metatype, body, message) => {
+    expect(await problems(metatype, body)).toEqual([message]);
+  });
+
+  it('accepts well-formed non-ASCII user ids and channels', async () => {
+    expect(await problems(CreateTokenDto, { userId: 'zoë 😀', channels: ['public:café'] })).toEqual([]);
+  });
+
   it('names unknown fields', async () => {
     expect(await problems(CreateSubscriptionTokenDto, { userId: 'u', channel: 'c', chanel: 'c' })).toEqual(['unknown field "chanel"']);
   });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsOmittable, IsSmallJsonObject } from '../../common/validation';
+import { IsOmittable, IsSmallJsonObject, IsWellFormedUnicode } from '../../common/validation';
 
 export const MIN_TTL_SECONDS = 30;
 export const MAX_TTL_SECONDS = 3600;
@@ -17,6 +17,7 @@ export class TokenFields {
   @IsString({ message: 'userId must be a string' })
   @Matches(/\S/, { message: 'userId must not be empty' })
   @MaxLength(MAX_USER_ID_LENGTH, { message: `userId must be at most ${MAX_USER_ID_LENGTH} characters` })
+  @IsWellFormedUnicode()
   userId: string;
 
   @ApiPropertyOptional({ minimum: MIN_TTL_SECONDS, maximum: MAX_TTL_SECONDS, default: DEFAULT_TTL_SECONDS, type: 'integer' })

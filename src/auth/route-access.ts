@@ -1,0 +1,20 @@
+import { SetMetadata } from '@nestjs/common';
+
+/**
+ * Who may call a route. AuthGuard reads this metadata; a route without it needs a project's server key
+ * (deny by default).
+ * - `server-key`: a backend with an active server key of an enabled project (handlers get @CurrentProject()).
+ * - `engine`: the realtime engine's proxy calls, which carry the shared ENGINE_PROXY_SECRET header.
+ * - `public`: anyone (health probes, the local test page).
+ */
+export type RouteCaller = 'server-key' | 'engine' | 'public';
+
+export const ROUTE_CALLER = 'xshathra:routeCaller';
+
+export const CallableBy = (caller: RouteCaller) => SetMetadata(ROUTE_CALLER, caller);
+
+/** Reachable without any credential. */
+export const PublicRoute = () => CallableBy('public');
+
+/** Reachable only by the engine (its subscribe proxy), never by a project key. */
+export const EngineRoute = () => CallableBy('engine');

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { slugify } from '../projects/slug';
+import {
+  ChannelPatternError,
+  ChannelPolicy,
+  defaultChannelPatterns,
+  MAX_PATTERNS,
+  parseChannelPatternList,
+  UNRESTRICTED_PATTERNS,
+  validateChannelPatterns,
+} from './channel-policy';
+
+const policy = (...patterns: string[]) => new ChannelPolicy(validateChannelPatterns(patterns));
+
+describe('ChannelPolicy', () => {
+  describe('a default policy (*:<slug>.*)', () => {
+    const acme = policy(...defaultChannelPatterns('acme'));
+
+    it.each(['public:acme.lobby', 'private:acme.payroll', 'any_ns:acme.x', 'public:acme.', 'public:acme.a:b', 'public:acme.a.b'])('allows %p', (channel) => {
+      expect(acme.allows(channel)).toBe(true);
+    });
+
+    it.each([
+      'public:lobby',
+      'public:acme',
+      'public:acmex.lobby',
+      'public:acme-2.lobby',
+      'public:Acme.lobby',
+      'acme.lobby', // no namespace: not matched by a pattern with one
+      'public:b.acme.lobby',
+    ])('refuses %p', (channel) => {
+      expect(acme.allows(channel)).toBe(false);
+    });
+
+    it('matches an empty namespace with `*` (Centrifugo treats ":x" as the channel "x" without namespace, still the project\'s name)', () => {
+      expect(acme.allows(':acme.lobby')).toBe(true);
+      expect(acme.allows(':other.lobby')).toBe(false);
+    });
+  });
+
+  it('never lets two projects\' default policies match the same channel', () => {
+    // Slugs hold no ".", so "<slug>." prefixes of two different slugs cannot both start one name.
+    const slugs = ['a', 'ab', 'a-b', 'acme', 'acme-2', 'acme-inc', 'project', 'project-2', ...Array.from({ length: 40 }, () => slugify(randomBytes(4).toString('hex').slice(0, 1 + (randomBytes(1)[0] % 8))))];
+    const policies = [...new Set(slugs)].map((slug) => ({ slug, policy: policy(...defaultChannelPatterns(slug)) }));
+    const names = ['x', '', 'a.b', 'acme.lobby', 'lobby'];
+    const channels = policies.flatMap(({ slug }) => ['public', 'private', 'ns'].flatMap((ns) => names.flatMap((name) => [`${ns}:${slug}.${name}`, `${ns}:${slug}${name}`])));
+    for (const channel of channels) {
+      const owners = policies.filter(({ policy: p }) => p.allows(channel)).map(({ slug }) => slug);
+      expect({ channel, owners: owners.length <= 1 ? 'at most one' : owners }).toEqual({ channel, owners: 'at most one' });
+    }
+  });
+
+  it('treats the unrestricted policy as every channel, with or without a namespace', () => {
+    const all = policy(...UNRESTRICTED_PATTERNS);
+    for (const channel of ['public:lobby', 'private:b.payroll', 'lobby', 'a:b:c', ':x', 'ns:']) expect(all.allows(channel)).toBe(true);
+  });
+
+  it('matches a pattern without ":" only against channels without a namespace', () => {
+    const bare = policy('lobby*');
+    expect(bare.allows('lobby')).toBe(true);
+    expect(bare.allows('lobby-2')).toBe(true);
+    expect(bare.allows('public:lobby')).toBe(false);
+  });
+
+  it('splits at the first ":" so that ":" inside a name belongs to the name', () => {
+    const p = policy('public:room:*');
+    expect(p.allows('public:room:1')).toBe(true);
+    expect(p.allows('public:room')).toBe(false);
+    expect(p.allows('public:room:')).toBe(true);
+    expect(policy('*:*').allows('public')).toBe(false);
+  });
+
+  it('keeps `*` within its part: a namespace wildcard never reaches into the name', () => {
+    const p = policy('pub*:lobby');
+    expect(p.allows('public:lobby')).toBe(true);
+    expect(p.allows('public:x:lobby')).toBe(false);
+    expect(p.allows('public:lobby2')).toBe(false);
+  });
+
+  it('treats regular-expression characters in patterns literally', () => {
+    const p = policy('public:a.b', 'public:(x)+', 'public:$y^');
+    expect(p.allows('public:a.b')).toBe(true);
+    expect(p.allows('public:aXb')).toBe(false);
+    expect(p.allows('public:(x)+')).toBe(true);
+    expect(p.allows('public:xx')).toBe(false);
+    expect(p.allows('public:$y^')).toBe(true);
+  });
+
+  it('reports the first channel it does not allow', () => {
+    const acme = policy(...defaultChannelPatterns('acme'));
+    expect(acme.firstDenied(['public:acme.a', 'private:b.payroll', 'x'])).toBe('private:b.payroll');
+    expect(acme.firstDenied(['public:acme.a'])).toBeUndefined();
+  });
+});
+
+describe('channel pattern validation', () => {
+  it.each([
+    [[], 'A project needs at least one channel pattern.'],
+    [[''], 'Invalid channel pattern "": a pattern must be a non-empty string.'],
+    [['public:'], 'Invalid channel pattern "public:": the name part (after the first ":") must not be empty; use "*" for any name.'],
+    [[':acme.*'], 'Invalid channel pattern ":acme.*": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".'],
+    [['pub lic:*'], 'Invalid channel pattern "pub lic:*": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".'],
+    [['public:a b'], 'Invalid channel pattern "public:a b": a pattern must not contain whitespace, control characters or ",".'],
+    [['public:a\u0000'], 'Invalid channel pattern "public:a\u0000": a pattern must not contain whitespace, control characters or ",".'],
+    [['public:\ud800'], 'Invalid channel pattern "public:\ud800": a pattern must be well-formed Unicode.'],
+    [[`public:${'x'.repeat(249)}`], `Invalid channel pattern "public:${'x'.repeat(249)}": a pattern must be at most 255 characters.`],
+    [Array.from({ length: MAX_PATTERNS + 1 }, (_, i) => `public:${i}`), `A project may have at most ${MAX_PATTERNS} channel patterns, got ${MAX_PATTERNS + 1}.`],
+  ])('refuses %j', (patterns, message) => {
+    expect(() => validateChannelPatterns(patterns)).toThrow(new ChannelPatternError(message));
+  });
+
+  it('accepts a pattern of exactly 255 characters and drops duplicates, keeping the order', () => {
+    expect(validateChannelPatterns([`public:${'x'.repeat(248)}`])).toHaveLength(1);
+    expect(validateChannelPatterns(['b:*', 'a:*', 'b:*'])).toEqual(['b:*', 'a:*']);
+  });
+
+  it('reads the CLI\'s comma-separated list, trimming spaces, and refuses empty entries', () => {
+    expect(parseChannelPatternList('*:acme.*, public:shared.*')).toEqual(['*:acme.*', 'public:shared.*']);
+    expect(() => parseChannelPatternList('*:acme.*,,x')).toThrow(ChannelPatternError);
+    expect(() => parseChannelPatternList('')).toThrow(ChannelPatternError);
+  });
+});

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { ExpiringCache } from '../common/expiring-cache';
+import { appConfig, type AppConfig } from '../config/app.config';
+import { ProjectsRepository } from '../projects/projects.repository';
+import { ChannelPolicy } from './channel-policy';
+
+const MAX_CACHED_PROJECTS = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The channel policy of an enabled project, by project id: what the subscribe proxy decides with. Cached
+ * like key checks (API_KEY_CACHE_TTL_SECONDS), so a policy change or a disable takes effect within the same
+ * bound and a burst of subscriptions costs one query.
+ */
+@Injectable()
+export class ProjectPolicies {
+  private readonly policies: ExpiringCache<ChannelPolicy | undefined>;
+
+  constructor(repository: ProjectsRepository, clock: Clock, @Inject(appConfig.KEY) config: AppConfig) {
+    this.policies = new ExpiringCache({
+      ttlMs: config.apiKeyCacheTtlSeconds * 1000,
+      maxEntries: MAX_CACHED_PROJECTS,
+      clock,
+      load: async (projectId) => {
+        const project = await repository.findProject(projectId);
+        return project && !project.disabledAt ? new ChannelPolicy(project.channelPatterns) : undefined;
+      },
+    });
+  }
+
+  /** undefined: no such project, or it is disabled. */
+  forEnabledProject(projectId: string): Promise<ChannelPolicy | undefined> {
+    if (!UUID.test(projectId)) return Promise.resolve(undefined);
+    return this.policies.get(projectId);
+  }
+}

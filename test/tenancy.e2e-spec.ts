@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { ProjectsService } from '../src/projects/projects.service';
+import { createProject, createTestApp, TEST_PROXY_SECRET, TEST_SECRET } from './support/app';
+import { describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
+import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
+
+/**
+ * Two projects on one real engine, as an attacker holding project A's key would try it: every channel of
+ * project B is refused on every endpoint and by the engine itself (client-side subscriptions go through the
+ * subscribe proxy), while A's own channels work.
+ */
+describeWithEngine('projects as tenants on one engine', () => {
+  let engine: TestEngine;
+  let app: NestExpressApplication;
+  let url: string;
+  const clients = new ClientPool();
+  let a: { projectId: string; slug: string; auth: string };
+  let b: { projectId: string; slug: string; auth: string };
+
+  beforeAll(async () => {
+    ({ engine, app } = await startEngineAndApp('Tenancy host'));
+    url = wsUrl(app.getHttpServer());
+    const project = async (name: string) => {
+      const { projectId, slug, serverApiKey } = await createProject(app, name, null); // the default policy
+      return { projectId, slug, auth: `apikey ${serverApiKey}` };
+    };
+    a = await project('Acme');
+    b = await project('Bravo');
+  });
+  afterEach(() => clients.closeAll());
+  afterAll(async () => {
+    await app?.close();
+    await engine?.stop();
+  });
+
+  const http = () => request(app.getHttpServer());
+  const post = (path: string, auth: string, body: object | string) =>
+    http().post(path).set('Authorization', auth).set('Content-Type', 'application/json').send(body);
+  const connectionToken = async (auth: string, body: object) => (await post('/api/realtime/token', auth, body).expect(200)).body.token as string;
+  const subscriptionToken = async (auth: string, body: object) => (await post('/api/realtime/subscription-token', auth, body).expect(200)).body.token as string;
+  const unique = () => randomUUID().slice(0, 8);
+  const forbidden = (channel: string, slug: string) => ({ statusCode: 403, error: `Channel "${channel}" is not allowed for project "${slug}".` });
+  const engineHistory = async (channel: string) => {
+    const response = await fetch(`${engine.url}/api/history`, { method: 'POST', headers: { 'X-API-Key': ENGINE_API_KEY }, body: JSON.stringify({ channel, limit: 10 }) });
+    return ((await response.json()) as { result: { publications?: unknown[] } }).result.publications ?? [];
+  };
+
+  it('gives a new project its own prefix in every namespace', () => {
+    expect(a.slug).toMatch(/^acme(-\d+)?$/);
+    expect(b.slug).toMatch(/^bravo(-\d+)?$/);
+  });
+
+  describe('A\'s key naming B\'s channels', () => {
+    it('gets 403 for a connection token with any of B\'s channels among its own', async () => {
+      const foreign = `private:${b.slug}.payroll`;
+      const response = await post('/api/realtime/token', a.auth, { userId: 'mallory', channels: [`public:${a.slug}.lobby`, foreign] }).expect(403);
+      expect(response.body).toEqual(forbidden(foreign, a.slug));
+    });
+
+    it('gets 403 for a subscription token to B\'s channel', async () => {
+      const foreign = `private:${b.slug}.payroll`;
+      const response = await post('/api/realtime/subscription-token', a.auth, { userId: 'bob', channel: foreign }).expect(403);
+      expect(response.body).toEqual(forbidden(foreign, a.slug));
+    });
+
+    it('gets 403 for a publish to B\'s channel, and nothing reaches the engine', async () => {
+      const foreign = `private:${b.slug}.payroll-${unique()}`;
+      const response = await post('/api/realtime/publish', a.auth, { channel: foreign, data: { steal: true } }).expect(403);
+      expect(response.body).toEqual(forbidden(foreign, a.slug));
+      expect(await engineHistory(foreign)).toEqual([]);
+    });
+
+    it.each([
+      ['no namespace', 'lobby'],
+      ['another project\'s prefix inside a name', `public:x.${'acme'}.lobby`],
+      ['the bare slug without its dot', 'public:acme'],
+      ['a case variant of the slug', 'public:ACME.lobby'],
+    ])('gets 403 for a channel with %s', async (_case, channel) => {
+      await post('/api/realtime/publish', a.auth, { channel, data: {} }).expect(403);
+    });
+  });
+
+  it('refuses a publish that names the channel twice or in another case with 400, and nothing reaches the engine', async () => {
+    const own = `public:${a.slug}.one-${unique()}`;
+    const foreign = `private:${b.slug}.payroll-${unique()}`;
+    for (const raw of [
+      `{"channel":"${own}","data":{"x":1},"CHANNEL":"${foreign}"}`,
+      `{"channel":"${own}","data":{"x":1},"Channel":"${foreign}"}`,
+      `{"channel":"${own}","channel":"${foreign}","data":{"x":1}}`,
+      `{"channel":"${foreign}","channel":"${own}","data":{"x":1}}`,
+    ]) {
+      const response = await post('/api/realtime/publish', a.auth, raw).expect(400);
+      expect(response.body.details).toEqual([expect.stringMatching(/is a case variant of the publish field "channel"|"channel" appears more than once/)]);
+    }
+    expect(await engineHistory(own)).toEqual([]);
+    expect(await engineHistory(foreign)).toEqual([]);
+  });
+
+  it('lets A use its own channels: tokens, server-side and client-side subscriptions, publish', async () => {
+    const lobby = `public:${a.slug}.lobby-${unique()}`;
+    const room = `private:${a.slug}.room-${unique()}`;
+    const client = clients.create(url, { token: await connectionToken(a.auth, { userId: 'alice', channels: [lobby] }) });
+    const onLobby = nextEvent(client, 'publication', 5000, (ctx: { channel: string; data: unknown }) => ctx.channel === lobby);
+    const subscription = client.newSubscription(room, { getToken: () => subscriptionToken(a.auth, { userId: 'alice', channel: room }) });
+    const subscribed = nextEvent(subscription, 'subscribed');
+    subscription.subscribe();
+    client.connect();
+    await subscribed;
+
+    const onRoom = nextEvent(subscription, 'publication');
+    await post('/api/realtime/publish', a.auth, { channel: lobby, data: { n: 1 } }).expect(200);
+    await post('/api/realtime/publish', a.auth, { channel: room, data: { n: 2 } }).expect(200);
+    expect((await onLobby).data).toEqual({ n: 1 });
+    expect((await onRoom).data).toEqual({ n: 2 });
+  });
+
+  it('has the engine refuse A\'s connection a client-side subscription to B\'s public channel (103), and allow B\'s own', async () => {
+    const news = `public:${b.slug}.news-${unique()}`;
+    const intruder = clients.create(url, { token: await connectionToken(a.auth, { userId: 'mallory' }) });
+    const refused = intruder.newSubscription(news);
+    const unsubscribed = nextEvent(refused, 'unsubscribed');
+    refused.subscribe();
+    intruder.connect();
+    expect(await unsubscribed).toMatchObject({ code: 103 });
+
+    const member = clients.create(url, { token: await connectionToken(b.auth, { userId: 'bella' }) });
+    const allowed = member.newSubscription(news);
+    const subscribed = nextEvent(allowed, 'subscribed');
+    allowed.subscribe();
+    member.connect();
+    await subscribed;
+    const received = nextEvent(allowed, 'publication');
+    await post('/api/realtime/publish', b.auth, { channel: news, data: { from: 'bravo' } }).expect(200);
+    expect((await received).data).toEqual({ from: 'bravo' });
+  });
+
+  it('delivers nothing from A\'s attempts to B\'s subscribers', async () => {
+    const news = `public:${b.slug}.news-${unique()}`;
+    const payroll = `private:${b.slug}.payroll-${unique()}`;
+    const member = clients.create(url, { token: await connectionToken(b.auth, { userId: 'bella', channels: [news] }) });
+    const seen: unknown[] = [];
+    member.on('publication', (ctx) => seen.push(ctx.data));
+    const onPayroll = member.newSubscription(payroll, { getToken: () => subscriptionToken(b.auth, { userId: 'bella', channel: payroll }) });
+    onPayroll.on('publication', (ctx) => seen.push(ctx.data));
+    const subscribed = nextEvent(onPayroll, 'subscribed');
+    onPayroll.subscribe();
+    member.connect();
+    await subscribed;
+
+    for (const channel of [news, payroll]) {
+      await post('/api/realtime/publish', a.auth, { channel, data: { from: 'acme' } }).expect(403);
+      await post('/api/realtime/publish', a.auth, `{"channel":"public:${a.slug}.x","data":{"from":"acme"},"CHANNEL":"${channel}"}`).expect(400);
+    }
+    const marker = nextEvent(onPayroll, 'publication');
+    await post('/api/realtime/publish', b.auth, { channel: payroll, data: { from: 'bravo' } }).expect(200);
+    await marker;
+    expect(seen).toEqual([{ from: 'bravo' }]);
+  });
+
+  it('refuses client-side subscriptions for a connection token without a project (a token from before tenancy)', async () => {
+    const { createHmac } = await import('node:crypto');
+    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+    const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: 'old', exp: Math.floor(Date.now() / 1000) + 300 })}`;
+    const legacy = `${unsigned}.${createHmac('sha256', TEST_SECRET).update(unsigned).digest('base64url')}`;
+    const client = clients.create(url, { token: legacy });
+    const subscription = client.newSubscription(`public:${a.slug}.lobby`);
+    const unsubscribed = nextEvent(subscription, 'unsubscribed');
+    subscription.subscribe();
+    client.connect();
+    expect(await unsubscribed).toMatchObject({ code: 103 });
+  });
+
+  describe('the subscribe proxy endpoint', () => {
+    const ask = (body: object, secret?: string) => {
+      const call = http().post('/internal/centrifugo/subscribe').set('Content-Type', 'application/json');
+      return (secret === undefined ? call : call.set('X-Xshathra-Proxy-Secret', secret)).send(body);
+    };
+    const engineRequest = (channel: string, projectId: string) => ({ client: randomUUID(), transport: 'websocket', protocol: 'json', encoding: 'json', user: 'u', channel, meta: { projectId } });
+
+    it('answers the engine with its decision', async () => {
+      await ask(engineRequest(`public:${a.slug}.x`, a.projectId), TEST_PROXY_SECRET).expect(200, { result: {} });
+      await ask(engineRequest(`public:${b.slug}.x`, a.projectId), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      await ask(engineRequest(`public:${a.slug}.x`, 'not-a-uuid'), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      await ask({ channel: `public:${a.slug}.x` }, TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+    });
+
+    it('refuses the channels of a disabled project', async () => {
+      const { projectId, slug } = await createProject(app, 'Soon disabled', null);
+      await app.get(ProjectsService).disableProject(projectId);
+      await ask(engineRequest(`public:${slug}.x`, projectId), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+    });
+
+    it('refuses a caller without the proxy secret, or with a wrong one (401)', async () => {
+      const body = engineRequest(`public:${a.slug}.x`, a.projectId);
+      expect((await ask(body).expect(401)).body).toEqual({ statusCode: 401, error: 'Missing or wrong engine proxy secret.' });
+      await ask(body, `${TEST_PROXY_SECRET}x`).expect(401);
+      await ask(body, '').expect(401);
+      // A project's server key is no way in either.
+      await http().post('/internal/centrifugo/subscribe').set('Authorization', a.auth).send(body).expect(401);
+    });
+
+    it.each(['/realtime/internal/centrifugo/subscribe', '/realtime/connection/../../internal/centrifugo/subscribe', '/realtime/connection/%2e%2e/%2e%2e/internal/centrifugo/subscribe'])(
+      'is not reachable through %s (404)',
+      async (path) => {
+        await http().post(path).set('X-Xshathra-Proxy-Secret', TEST_PROXY_SECRET).send(engineRequest(`public:${a.slug}.x`, a.projectId)).expect(404);
+      },
+    );
+
+    it('answers 503 when ENGINE_PROXY_SECRET is not configured, so that the engine refuses every proxied subscription', async () => {
+      const unconfigured = await createTestApp({ env: { ENGINE_PROXY_SECRET: undefined } });
+      try {
+        const response = await request(unconfigured.getHttpServer())
+          .post('/internal/centrifugo/subscribe')
+          .set('X-Xshathra-Proxy-Secret', '')
+          .send(engineRequest(`public:${a.slug}.x`, a.projectId))
+          .expect(503);
+        expect(response.body).toEqual({ statusCode: 503, error: 'The engine proxy is not configured: set ENGINE_PROXY_SECRET.' });
+      } finally {
+        await unconfigured.close();
+      }
+    });
+
+    it('is not in the OpenAPI document', async () => {
+      const document = (await http().get('/api/docs-json').expect(200)).body;
+      expect(Object.keys(document.paths)).not.toContain('/internal/centrifugo/subscribe');
+      expect(document.paths['/api/realtime/publish'].post.responses['403']).toBeDefined();
+      expect(document.paths['/api/realtime/token'].post.responses['403']).toBeDefined();
+      expect(document.paths['/api/realtime/subscription-token'].post.responses['403']).toBeDefined();
+    });
+  });
+});
