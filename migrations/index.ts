@@ -1,5 +1,6 @@
 // Listed explicitly (not globbed) so that the same list works from TypeScript sources and compiled output.
 import { CreateProjectsAndApiKeys1764288000000 } from './1764288000000-CreateProjectsAndApiKeys';
 import { AddProjectChannelPatterns1795000000000 } from './1795000000000-AddProjectChannelPatterns';
+import { AddProjectRateLimit1795100000000 } from './1795100000000-AddProjectRateLimit';
 
-export const migrations = [CreateProjectsAndApiKeys1764288000000, AddProjectChannelPatterns1795000000000];
+export const migrations = [CreateProjectsAndApiKeys1764288000000, AddProjectChannelPatterns1795000000000, AddProjectRateLimit1795100000000];

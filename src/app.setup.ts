@@ -1,23 +1,75 @@
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { trustFunction } from './common/trust-proxy';
 import { StrictValidationPipe } from './common/validation';
+import { appConfig, type AppConfig } from './config/app.config';
 import { RealtimeProxy } from './realtime-proxy/realtime-proxy';
+
+const DOCS_PATH = 'api/docs';
 
 /**
  * Everything main.ts does to an application before it listens, in one place so that e2e specs build
  * exactly the application users run.
  */
 export function setupApp(app: NestExpressApplication): void {
+  const config = app.get<AppConfig>(appConfig.KEY);
   app.useLogger(app.get(Logger));
+  // Client addresses and schemes come from X-Forwarded-* only when the hop that sent them is trusted.
+  app.set('trust proxy', trustFunction(config.trustProxy));
+  limitSlowClients(app, config.headersTimeoutMs);
+  app.use(securityHeaders());
   // WebSocket upgrades never reach Express: the proxy takes them from the server's `upgrade` event.
   app.get(RealtimeProxy).attachTo(app.getHttpServer());
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
-  setupOpenApi(app);
+  if (config.apiDocs) setupOpenApi(app);
+}
+
+/**
+ * A connection must deliver its request headers within headersTimeoutMs and its whole request within
+ * 30 s (Node checks every second instead of every 30 s), so that idle half-open connections cannot pile up.
+ * Responses are not limited: streams through /realtime last as long as they need.
+ */
+function limitSlowClients(app: NestExpressApplication, headersTimeoutMs: number): void {
+  // connectionsCheckingInterval is a ServerOptions field that Node reads from the server when it starts
+  // listening; Nest creates the server without options, so it is set here, before listen().
+  const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };
+  server.headersTimeout = headersTimeoutMs;
+  server.requestTimeout = Math.max(headersTimeoutMs, 30_000);
+  server.connectionsCheckingInterval = 1000;
+}
+
+/**
+ * helmet's security headers with a strict CSP: scripts, styles and connections from this origin only (the
+ * test page and its WebSocket pass it). The OpenAPI UI needs inline script and style, and gets them on its
+ * own path only.
+ */
+function securityHeaders() {
+  const directives = {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    // Served over plain HTTP in development: do not ask browsers to upgrade.
+    upgradeInsecureRequests: null,
+  };
+  const strict = helmet({ contentSecurityPolicy: { useDefaults: false, directives } });
+  const docs = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { ...directives, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
+  });
+  return (req: Parameters<typeof strict>[0], res: Parameters<typeof strict>[1], next: Parameters<typeof strict>[2]) =>
+    (req.url?.startsWith(`/${DOCS_PATH}`) ? docs : strict)(req, res, next);
 }
 
 function setupOpenApi(app: NestExpressApplication): void {
@@ -33,5 +85,5 @@ function setupOpenApi(app: NestExpressApplication): void {
       )
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
 }

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { INVALID_KEY_MESSAGE } from '../src/auth/auth.guard';
 import { createTestApp } from './support/app';
 import { runCli } from './support/processes';
 
@@ -41,7 +42,7 @@ describe('operator CLI', () => {
     const revoked = await cliJson('keys', 'revoke', serverKey.id);
     expect(revoked).toMatchObject({ id: serverKey.id, revokedAt: expect.any(String) });
     const response = await mint(created.serverApiKey).expect(401);
-    expect(response.body.error).toBe('This API key has been revoked.');
+    expect(response.body.error).toBe(INVALID_KEY_MESSAGE);
   });
 
   it('adds a second server key that works alongside the first', async () => {

@@ -95,7 +95,7 @@ describe('deployment files', () => {
     const appPaths = find('Ingress', 'xshathra-realtime-app').spec.rules[0].http.paths;
     const routedToApp = (path: string) =>
       appPaths.some((p: { path: string; pathType: string }) => (p.pathType === 'Exact' ? path === p.path : path === p.path || path.startsWith(`${p.path}/`)));
-    for (const path of ['/api/realtime/token', '/api/docs', '/health/ready', '/realtime/api/publish', '/socket-auth-test.html', '/vendor/centrifuge.js']) {
+    for (const path of ['/api/realtime/token', '/api/docs', '/health/ready', '/realtime/api/publish', '/socket-auth-test.html', '/socket-auth-test.css', '/socket-auth-test.js', '/vendor/centrifuge.js']) {
       expect({ path, routed: routedToApp(path) }).toEqual({ path, routed: true });
     }
     expect(routedToApp('/internal/centrifugo/subscribe')).toBe(false);

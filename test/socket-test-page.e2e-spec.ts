@@ -85,7 +85,7 @@ describeWithEngine('socket-auth-test.html in a real browser', () => {
     it('shows each error as it happens (a wrong key, invalid JSON, an unknown namespace)', async () => {
       await page.fill('#serverKey', 'xs_sk_wrong');
       await page.click('#mintToken');
-      await page.locator('#log li.error', { hasText: '/api/realtime/token → 401: Unknown API key.' }).waitFor();
+      await page.locator('#log li.error', { hasText: '/api/realtime/token → 401: Invalid API key' }).waitFor();
 
       await connect();
       await subscribe(`public:errors-${randomUUID().slice(0, 8)}`);
@@ -107,6 +107,11 @@ describe('socket-auth-test.html availability', () => {
       const page = await request(app.getHttpServer()).get('/socket-auth-test.html').expect(200);
       expect(page.headers['content-type']).toContain('text/html');
       expect(page.text).toContain('<script src="/vendor/centrifuge.js"></script>');
+      // No inline script or style: the page runs under the strict CSP every response carries.
+      expect(page.headers['content-security-policy']).toContain("script-src 'self';");
+      expect(page.text).not.toMatch(/<script>|<style>|style="|\son\w+="/);
+      await request(app.getHttpServer()).get('/socket-auth-test.js').expect(200).expect('Content-Type', /javascript/);
+      await request(app.getHttpServer()).get('/socket-auth-test.css').expect(200).expect('Content-Type', /css/);
       const bundle = await request(app.getHttpServer()).get('/vendor/centrifuge.js').expect(200);
       expect(bundle.headers['content-type']).toContain('javascript');
       expect(bundle.text).toContain('globalThis.Centrifuge=');

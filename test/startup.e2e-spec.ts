@@ -19,7 +19,7 @@ describe('startup configuration', () => {
 });
 
 describe('request logging', () => {
-  it('writes one JSON line per request without the API key or a token from the query string', async () => {
+  it('writes one JSON line per request, and why a key was refused, without the API key or any query value', async () => {
     const port = await freePort();
     const server = await startEntry('main.js', { PORT: String(port), LOG_LEVEL: 'info' }, /Nest application successfully started/);
     try {
@@ -35,13 +35,16 @@ describe('request logging', () => {
       expect(await server.stop('SIGTERM')).toBe('SIGTERM');
     }
     const lines = server.output().trim().split('\n').map((line) => JSON.parse(line));
-    const requestLines = lines.filter((line) => line.req);
+    const requestLines = lines.filter((line) => line.msg === 'request completed');
     expect(requestLines).toHaveLength(1);
     expect(requestLines[0]).toMatchObject({
-      req: { method: 'POST', url: '/api/realtime/token?token=REDACTED&room=lobby' },
+      req: { method: 'POST', url: '/api/realtime/token?token=REDACTED&room=REDACTED' },
       res: { statusCode: 401 },
-      msg: 'request completed',
     });
+    // The caller gets one message for every refused key; the log says why, with the same request.
+    expect(lines.filter((line) => line.context === 'Auth')).toEqual([
+      expect.objectContaining({ msg: 'API key refused (malformed)', req: expect.objectContaining({ id: requestLines[0].req.id }) }),
+    ]);
     expect(server.output()).not.toContain('this-key-must-never-reach-the-logs');
     expect(server.output()).not.toContain('query-secret-value');
   });

@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { ProjectsRepository } from '../src/projects/projects.repository';
+import { JwtService } from '@nestjs/jwt';
 import { createProject, createTestApp, TEST_SECRET } from './support/app';
 import { verifyHs256 } from './support/jwt';
 
@@ -158,10 +158,10 @@ describe('token endpoints', () => {
     });
 
     it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
-      const { serverApiKey } = await createProject(app, 'Failing lookups');
-      const lookup = jest
-        .spyOn(app.get(ProjectsRepository), 'getKeyByHash')
-        .mockRejectedValueOnce(new Error('connect ECONNREFUSED 10.1.2.3:5432 at /srv/app/internal.js'));
+      const { serverApiKey } = await createProject(app, 'Failing signer');
+      const signing = jest
+        .spyOn(app.get(JwtService, { strict: false }), 'signAsync')
+        .mockRejectedValueOnce(new Error('secret material at /srv/app/internal.js'));
       try {
         const response = await request(app.getHttpServer())
           .post('/api/realtime/token')
@@ -170,7 +170,7 @@ describe('token endpoints', () => {
           .expect(500);
         expect(response.body).toEqual({ statusCode: 500, error: 'Internal server error.' });
       } finally {
-        lookup.mockRestore();
+        signing.mockRestore();
       }
     });
 

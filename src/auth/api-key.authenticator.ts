@@ -2,48 +2,82 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { appConfig, type AppConfig } from '../config/app.config';
 import { Clock } from '../common/clock';
 import { ExpiringCache } from '../common/expiring-cache';
-import { hashApiKey } from '../projects/api-key';
+import { RetryAfterException } from '../common/retry-after.exception';
+import { hashApiKey, isWellFormedKey } from '../projects/api-key';
 import { ApiKey } from '../projects/api-key.entity';
+import { ProjectChanges } from '../projects/project-changes';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { ChannelPolicy } from '../tenancy/channel-policy';
 import type { KeyCheck } from './authenticated-request';
 
 const MAX_CACHED_KEYS = 10_000;
 const LAST_USED_FLUSH_MS = 30_000;
+const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Decides whether an API key may call the server API.
  *
- * Results (accepted or refused) are cached for API_KEY_CACHE_TTL_SECONDS so that a valid key costs no
- * database round trip per request; that TTL is also the bound within which a revoked key, a disabled
- * project, a channel-policy change or a new key takes effect on every instance. `last_used_at` is written
- * in one batched UPDATE every 30 s instead of once per request.
+ * - Keys that cannot be server keys at all are refused without a lookup.
+ * - Answers are cached for API_KEY_CACHE_TTL_SECONDS so that a valid key costs no database round trip per
+ *   request. Accepted and refused keys are cached apart, so a flood of wrong keys never evicts good ones.
+ * - Every change to projects and keys is announced through PostgreSQL (ProjectChanges) and empties both
+ *   caches on every instance at once; the TTL bounds staleness only while that channel is down.
+ * - While the database is unreachable, an accepted key stays accepted for up to API_KEY_MAX_STALE_SECONDS
+ *   past its TTL (nobody can revoke it meanwhile: revocations go through the same database); a key not
+ *   in the cache gets 503 with Retry-After.
+ * - `last_used_at` is written in one batched UPDATE every 30 s instead of once per request.
  */
 @Injectable()
 export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ApiKeyAuthenticator.name);
-  private readonly checks: ExpiringCache<KeyCheck>;
+  private readonly accepted: ExpiringCache<KeyCheck>;
+  private readonly refused: ExpiringCache<KeyCheck>;
   private readonly usedKeyIds = new Set<string>();
   private readonly flushTimer: NodeJS.Timeout;
 
   constructor(
     private readonly repository: ProjectsRepository,
     private readonly clock: Clock,
+    changes: ProjectChanges,
     @Inject(appConfig.KEY) config: AppConfig,
   ) {
-    this.checks = new ExpiringCache({
-      ttlMs: config.apiKeyCacheTtlSeconds * 1000,
+    const ttlMs = config.apiKeyCacheTtlSeconds * 1000;
+    this.accepted = new ExpiringCache({
+      ttlMs,
+      maxStaleMs: config.apiKeyMaxStaleSeconds * 1000,
       maxEntries: MAX_CACHED_KEYS,
       clock,
-      load: async (hash) => decide(await repository.getKeyByHash(hash)),
+      keepIf: (check) => check.ok,
+      load: (hash) => this.lookUp(hash),
+    });
+    this.refused = new ExpiringCache({ ttlMs, maxEntries: MAX_CACHED_KEYS, clock });
+    changes.onChange(() => {
+      this.accepted.clear();
+      this.refused.clear();
     });
     this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS).unref();
   }
 
   async check(key: string): Promise<KeyCheck> {
+    if (!isWellFormedKey(key, 'server')) return { ok: false, reason: 'malformed' };
     const hash = hashApiKey(key);
-    const check = await this.checks.get(hash);
+    const check = this.refused.peek(hash) ?? (await this.acceptedOrLookUp(hash));
     if (check.ok) this.usedKeyIds.add(check.project.keyId);
+    return check;
+  }
+
+  private async acceptedOrLookUp(hash: string): Promise<KeyCheck> {
+    try {
+      return await this.accepted.get(hash);
+    } catch (error) {
+      this.logger.warn(`Key lookup failed: ${(error as Error).message}`);
+      throw new RetryAfterException(503, 'The key store is unavailable; retry shortly.', DATABASE_RETRY_AFTER_SECONDS);
+    }
+  }
+
+  private async lookUp(hash: string): Promise<KeyCheck> {
+    const check = decide(await this.repository.getKeyByHash(hash));
+    if (!check.ok) this.refused.set(hash, check);
     return check;
   }
 
@@ -69,7 +103,16 @@ function decide(apiKey: ApiKey | null): KeyCheck {
   if (!apiKey) return { ok: false, reason: 'unknown' };
   if (apiKey.revokedAt) return { ok: false, reason: 'revoked' };
   if (apiKey.kind !== 'server') return { ok: false, reason: 'client-key' };
-  if (apiKey.project.disabledAt) return { ok: false, reason: 'project-disabled' };
   const { project } = apiKey;
-  return { ok: true, project: { projectId: project.id, projectSlug: project.slug, keyId: apiKey.id, channels: new ChannelPolicy(project.channelPatterns) } };
+  if (project.disabledAt) return { ok: false, reason: 'project-disabled' };
+  return {
+    ok: true,
+    project: {
+      projectId: project.id,
+      projectSlug: project.slug,
+      keyId: apiKey.id,
+      channels: new ChannelPolicy(project.channelPatterns),
+      rateLimitPerMinute: project.rateLimitPerMinute,
+    },
+  };
 }

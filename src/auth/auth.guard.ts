@@ -1,28 +1,30 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { parseAuthorizationHeader } from '../projects/api-key';
+import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
-import type { AuthenticatedRequest, Caller, KeyRejection } from './authenticated-request';
+import type { AuthenticatedRequest, Caller } from './authenticated-request';
 import { ENGINE_PROXY_SECRET_HEADER, isEngineProxySecret } from './engine-proxy-secret';
 import { ROUTE_CALLER, type RouteCaller } from './route-access';
 
-const REJECTION_MESSAGES: Record<KeyRejection, string> = {
-  unknown: 'Unknown API key.',
-  revoked: 'This API key has been revoked.',
-  'client-key': 'A client key cannot call the server API; use a server key (xs_sk_…).',
-  'project-disabled': 'This project is disabled.',
-};
+/** One message for every refused key, so that a key's holder cannot learn whether it is unknown, revoked or disabled. */
+export const INVALID_KEY_MESSAGE = 'Invalid API key: use an active server key (xs_sk_…) of an enabled project.';
+const MISSING_KEY_MESSAGE = 'Missing or malformed Authorization header; send "Authorization: apikey <server key>".';
 
 /**
  * The global guard: establishes who is calling (request.caller) according to the route's @CallableBy
- * metadata, and refuses everyone else. Routes without metadata need a server key.
+ * metadata, and refuses everyone else. Routes without metadata need a server key. Failed attempts count
+ * against the client address (AuthFailureLimiter); why a key was refused goes to the log only.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('Auth');
+
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly failures: AuthFailureLimiter,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -34,23 +36,26 @@ export class AuthGuard implements CanActivate {
   }
 
   private async identify(routeCaller: RouteCaller, request: AuthenticatedRequest): Promise<Caller> {
-    switch (routeCaller) {
-      case 'public':
-        return { kind: 'public' };
-      case 'engine':
-        return this.identifyEngine(request);
-      case 'server-key':
-        return this.identifyProject(request);
+    if (routeCaller === 'public') return { kind: 'public' };
+    const address = request.ip ?? 'unknown';
+    this.failures.assertNotBlocked(address);
+    try {
+      return routeCaller === 'engine' ? this.identifyEngine(request) : await this.identifyProject(request);
+    } catch (error) {
+      if (error instanceof UnauthorizedException) await this.failures.recordFailure(address);
+      throw error;
     }
   }
 
   private async identifyProject(request: AuthenticatedRequest): Promise<Caller> {
     const key = parseAuthorizationHeader(request.headers.authorization);
-    if (!key) {
-      throw new UnauthorizedException('Missing or malformed Authorization header; send "Authorization: apikey <server key>".');
-    }
+    if (!key) throw new UnauthorizedException(MISSING_KEY_MESSAGE);
     const check = await this.authenticator.check(key);
-    if (!check.ok) throw new UnauthorizedException(REJECTION_MESSAGES[check.reason]);
+    if (!check.ok) {
+      // Only a well-formed key's display prefix is logged: anything else may be a secret pasted by mistake.
+      this.logger.warn(`API key refused (${check.reason})${check.reason === 'malformed' ? '' : `: ${key.slice(0, 12)}…`}`);
+      throw new UnauthorizedException(INVALID_KEY_MESSAGE);
+    }
     return { kind: 'project', project: check.project };
   }
 

@@ -8,6 +8,8 @@ export interface AuthenticatedProject {
   keyId: string;
   /** The project's channel policy, compiled once per key lookup. */
   channels: ChannelPolicy;
+  /** Its own requests-per-minute limit; null: the deployment's default. */
+  rateLimitPerMinute: number | null;
 }
 
 /** Who is calling, as AuthGuard established it. */
@@ -18,7 +20,7 @@ export interface AuthenticatedRequest extends Request {
   caller: Caller;
 }
 
-/** Why a key was refused, worded for the caller. */
-export type KeyRejection = 'unknown' | 'revoked' | 'client-key' | 'project-disabled';
+/** Why a key was refused: for the log only (callers get one message for all, see AuthGuard). */
+export type KeyRejection = 'malformed' | 'unknown' | 'revoked' | 'client-key' | 'project-disabled';
 
 export type KeyCheck = { ok: true; project: AuthenticatedProject } | { ok: false; reason: KeyRejection };

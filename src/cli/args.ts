@@ -54,6 +54,9 @@ export const USAGE = `Usage: npm run --silent cli -- <command> [--json]
   projects set-channels PROJECT_ID PATTERNS
                                       replace a project's channel patterns ("p1,p2"; *:* plus * is
                                       every channel)
+  projects set-rate-limit PROJECT_ID LIMIT|default
+                                      requests per minute for this project (default:
+                                      RATE_LIMIT_PER_MINUTE)
   projects disable PROJECT_ID         refuse every key of a project from now on
   keys create --project PROJECT_ID --kind server|client
                                       add a key (several active keys per kind are allowed)

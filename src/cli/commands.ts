@@ -15,6 +15,7 @@ const projectView = (project: Project) => ({
   name: project.name,
   slug: project.slug,
   channels: project.channelPatterns,
+  rateLimitPerMinute: project.rateLimitPerMinute,
   createdAt: project.createdAt.toISOString(),
   disabledAt: project.disabledAt?.toISOString() ?? null,
 });
@@ -62,6 +63,13 @@ export async function runCommand(service: ProjectsService, args: ParsedArgs): Pr
       const patterns = parseChannelPatternList(requireWord(args, 3, 'PATTERNS'));
       const project = projectView(await service.setChannelPatterns(requireWord(args, 2, 'PROJECT_ID'), patterns));
       return { json: project, text: [`Project ${project.id} now owns the channels: ${project.channels.join(', ')}`] };
+    }
+    case 'projects set-rate-limit': {
+      const value = requireWord(args, 3, 'LIMIT');
+      if (value !== 'default' && !/^\d+$/.test(value)) throw new UsageError(`LIMIT is a number of requests per minute or "default", got "${value}"`);
+      const project = projectView(await service.setRateLimit(requireWord(args, 2, 'PROJECT_ID'), value === 'default' ? null : Number(value)));
+      const limit = project.rateLimitPerMinute === null ? 'the deployment default (RATE_LIMIT_PER_MINUTE)' : `${project.rateLimitPerMinute} requests per minute`;
+      return { json: project, text: [`Project ${project.id} is limited to ${limit}.`] };
     }
     case 'keys create': {
       const { apiKey, key } = await service.createKey(requireOption(args, 'project'), requireOption(args, 'kind'));

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { RetryAfterException } from './retry-after.exception';
 
 export interface ErrorBody {
   statusCode: number;
@@ -31,6 +32,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (exception instanceof RetryAfterException) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(body.statusCode).json(body);
   }
 

@@ -2,17 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app.config';
 
-const SECRET_QUERY_PARAM = /token|key|secret|password|auth/i;
+/**
+ * Query parameters whose values are logged: known to carry nothing secret (Centrifugo's transport options).
+ * Every other value is replaced, because a credential can hide in any of them (`cf_connect` carries a
+ * whole connect command, token included).
+ */
+const LOGGED_QUERY_PARAMS = new Set(['cf_protocol', 'cf_ws_frame_ping_pong', 'format', 'encoding']);
 
-/** The URL with the value of any query parameter that looks like a credential replaced. */
+/** The URL with every query value that is not allowlisted replaced. */
 export function redactUrl(url: string | undefined): string | undefined {
-  if (!url || !url.includes('?')) return url;
-  const [path, query] = url.split('?', 2);
-  const params = new URLSearchParams(query);
-  for (const name of [...params.keys()]) {
-    if (SECRET_QUERY_PARAM.test(name)) params.set(name, 'REDACTED');
-  }
-  return `${path}?${params.toString()}`;
+  const start = url?.indexOf('?') ?? -1;
+  if (!url || start === -1) return url;
+  const logged = new URLSearchParams();
+  for (const [name, value] of new URLSearchParams(url.slice(start + 1))) logged.append(name, LOGGED_QUERY_PARAMS.has(name) ? value : 'REDACTED');
+  return `${url.slice(0, start)}?${logged.toString()}`;
 }
 
 /** pino-http options: one JSON line per request; credentials never written. */

@@ -50,6 +50,23 @@ export function describeValidationErrors(errors: ValidationError[], path = ''): 
   });
 }
 
+/** Deeper JSON is refused before class-transformer walks it (it recurses, and a deep enough body overflows the stack). */
+export const MAX_FIELD_DEPTH = 16;
+
+/** The first top-level field of `body` that nests deeper than maxDepth levels, found without recursion. */
+export function fieldNestedTooDeep(body: object, maxDepth: number): string | undefined {
+  for (const [field, value] of Object.entries(body)) {
+    const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+    while (stack.length > 0) {
+      const { value: current, depth } = stack.pop()!;
+      if (typeof current !== 'object' || current === null) continue;
+      if (depth > maxDepth) return field;
+      for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
 /**
  * The global pipe: DTO validation that refuses unknown fields, plus a check that a body is a JSON object
  * at all (an array or a bare string would otherwise reach class-validator in confusing shapes).
@@ -74,6 +91,11 @@ export class StrictValidationPipe extends ValidationPipe {
     }
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new BadRequestException('The request body must be a JSON object.');
+    }
+    const tooDeep = metadata.type === 'body' ? fieldNestedTooDeep(value as object, MAX_FIELD_DEPTH) : undefined;
+    if (tooDeep !== undefined) {
+      const problem = `${tooDeep} must not be nested more than ${MAX_FIELD_DEPTH} levels deep`;
+      throw new BadRequestException({ message: `Invalid request body: ${problem}.`, details: [problem] });
     }
     return super.transform(value, metadata);
   }

@@ -11,11 +11,21 @@ describe('parseEnv', () => {
       dataDir: '.data',
       tokenHmacSecret: undefined,
       engineUrl: undefined,
+      engineApiUrl: undefined,
       engineApiKey: undefined,
       engineProxySecret: undefined,
       engineTimeoutMs: 5000,
       centrifugoBin: undefined,
       apiKeyCacheTtlSeconds: 5,
+      apiKeyMaxStaleSeconds: 300,
+      trustProxy: false,
+      headersTimeoutMs: 10_000,
+      maxProxiedWebSockets: 10_000,
+      rateLimitPerMinute: 6000,
+      authFailuresPerMinute: 30,
+      rateLimitWindowSeconds: 60,
+      redisUrl: undefined,
+      apiDocs: true,
       bodyLimitBytes: 65536,
       socketTestPage: true,
     });
@@ -55,6 +65,49 @@ describe('parseEnv', () => {
     expect(parseEnv({ ...production, SOCKET_TEST_PAGE: 'true' }).socketTestPage).toBe(true);
     expect(parseEnv({ SOCKET_TEST_PAGE: 'off' }).socketTestPage).toBe(false);
     expect(() => parseEnv({ SOCKET_TEST_PAGE: 'maybe' })).toThrow(new ConfigError('SOCKET_TEST_PAGE must be true or false, got "maybe"'));
+  });
+
+  it('uses the engine URL for its API unless CENTRIFUGO_API_URL names another (an internal port)', () => {
+    expect(parseEnv({ CENTRIFUGO_UPSTREAM_URL: 'http://e:8000' }).engineApiUrl).toBe('http://e:8000');
+    expect(parseEnv({ CENTRIFUGO_UPSTREAM_URL: 'http://e:8000', CENTRIFUGO_API_URL: 'http://e:9000/' }).engineApiUrl).toBe('http://e:9000');
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+  ])('reads TRUST_PROXY=%p as Express does', (raw, value) => {
+    expect(parseEnv({ TRUST_PROXY: raw }).trustProxy).toEqual(value);
+  });
+
+  it('refuses a TRUST_PROXY that is not an address list', () => {
+    expect(() => parseEnv({ TRUST_PROXY: 'everyone' })).toThrow(ConfigError);
+  });
+
+  describe('secrets in production', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' };
+    const strong = 'k7Qv2Xw9Lr4Tz8Pn1Fh6Jd3Sb5Gm0Ycx';
+
+    it.each([
+      [{ CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'short-but-random-7f3a' }, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY must be at least 32 bytes long in production (e.g. `openssl rand -base64 32`)'],
+      [{ CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'CHANGE_ME' }, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production'],
+      [{ CENTRIFUGO_TOKEN_HMAC_SECRET: 'local-compose-token-secret-change-me-0123456789' }, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production'],
+      [{ CENTRIFUGO_API_KEY: 'changeme' }, 'CENTRIFUGO_API_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production'],
+      [{ ENGINE_PROXY_SECRET: 'CHANGE_ME' }, 'ENGINE_PROXY_SECRET is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production'],
+    ])('refuses %j', (env, message) => {
+      expect(() => parseEnv({ ...production, ...env })).toThrow(new ConfigError(message));
+    });
+
+    it('accepts random secrets, and leaves weak ones alone outside production', () => {
+      expect(() => parseEnv({ ...production, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: strong, CENTRIFUGO_API_KEY: 'x7', ENGINE_PROXY_SECRET: 'y8' })).not.toThrow();
+      expect(parseEnv({ CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'CHANGE_ME' }).tokenHmacSecret).toBe('CHANGE_ME');
+    });
+
+    it('turns the OpenAPI docs off unless API_DOCS enables them', () => {
+      expect(parseEnv(production).apiDocs).toBe(false);
+      expect(parseEnv({ ...production, API_DOCS: 'true' }).apiDocs).toBe(true);
+    });
   });
 
   it('does not require a signing secret or an engine (those endpoints answer 503 instead)', () => {

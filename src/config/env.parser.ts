@@ -1,3 +1,5 @@
+import { compile as compileTrust } from 'proxy-addr';
+
 /**
  * Turns raw environment variables into a typed, validated configuration.
  * Pure (no process.env access) so that every rule can be unit-tested.
@@ -17,8 +19,10 @@ export interface AppConfig {
   dataDir: string;
   /** HMAC secret used to sign connection and subscription JWTs; undefined → token endpoints answer 503. */
   tokenHmacSecret?: string;
-  /** Centrifugo base URL (scheme, host, port); undefined → publish answers 503. */
+  /** Centrifugo base URL for client endpoints (/realtime proxy); undefined → publish answers 503. */
   engineUrl?: string;
+  /** Centrifugo base URL of its HTTP API and /health (its internal port, if it has one); defaults to engineUrl. */
+  engineApiUrl?: string;
   engineApiKey?: string;
   /** Shared secret the engine's subscribe proxy sends (X-Xshathra-Proxy-Secret); undefined → the proxy endpoint answers 503. */
   engineProxySecret?: string;
@@ -28,6 +32,24 @@ export interface AppConfig {
   centrifugoBin?: string;
   /** How long a looked-up API key (valid or not) is trusted before the database is asked again. */
   apiKeyCacheTtlSeconds: number;
+  /** While the database is unreachable, how long past its TTL an accepted key is still trusted. */
+  apiKeyMaxStaleSeconds: number;
+  /** Which hops may set X-Forwarded-* (Express `trust proxy` semantics): the client address and scheme come from them. */
+  trustProxy: TrustProxy;
+  /** A connection must send its request headers within this time, or it is closed. */
+  headersTimeoutMs: number;
+  /** Proxied WebSockets one instance holds at most; further handshakes get 503. */
+  maxProxiedWebSockets: number;
+  /** Requests per minute a project may make, unless it has its own limit. */
+  rateLimitPerMinute: number;
+  /** Failed authentications per minute one client address may make before it is refused for a window. */
+  authFailuresPerMinute: number;
+  /** The window rate limits are counted in; per-minute limits are scaled to it (shorter: smaller bursts). */
+  rateLimitWindowSeconds: number;
+  /** Redis for rate-limit counters shared by every instance; undefined → counters per instance. */
+  redisUrl?: string;
+  /** Serve the OpenAPI docs at /api/docs (on by default outside production). */
+  apiDocs: boolean;
   /** Maximum JSON request body size, in bytes. */
   bodyLimitBytes: number;
   /** Serve /socket-auth-test.html (on by default outside production). */
@@ -44,11 +66,21 @@ export const CONFIG_ENV_NAMES = [
   'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY',
   'CENTRIFUGO_TOKEN_HMAC_SECRET',
   'CENTRIFUGO_UPSTREAM_URL',
+  'CENTRIFUGO_API_URL',
   'CENTRIFUGO_API_KEY',
   'ENGINE_PROXY_SECRET',
   'ENGINE_TIMEOUT_MS',
   'CENTRIFUGO_BIN',
   'API_KEY_CACHE_TTL_SECONDS',
+  'API_KEY_MAX_STALE_SECONDS',
+  'TRUST_PROXY',
+  'HEADERS_TIMEOUT_MS',
+  'MAX_PROXIED_WEBSOCKETS',
+  'RATE_LIMIT_PER_MINUTE',
+  'AUTH_FAILURES_PER_MINUTE',
+  'RATE_LIMIT_WINDOW_SECONDS',
+  'REDIS_URL',
+  'API_DOCS',
   'BODY_LIMIT_BYTES',
   'SOCKET_TEST_PAGE',
 ] as const;
@@ -111,7 +143,16 @@ export function parseEnv(env: Env): AppConfig {
     throw new ConfigError('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development only)');
   }
 
-  const engineUrl = url(env, 'CENTRIFUGO_UPSTREAM_URL', ['http:', 'https:']);
+  const engineUrl = url(env, 'CENTRIFUGO_UPSTREAM_URL', ['http:', 'https:'])?.replace(/\/+$/, '');
+  const engineApiUrl = url(env, 'CENTRIFUGO_API_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? engineUrl;
+  const tokenHmacSecret = read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY') ?? read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET');
+  const engineApiKey = read(env, 'CENTRIFUGO_API_KEY');
+  const engineProxySecret = read(env, 'ENGINE_PROXY_SECRET');
+  if (isProduction) {
+    refuseWeakSecret('CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', tokenHmacSecret, MIN_SIGNING_SECRET_BYTES);
+    refuseWeakSecret('CENTRIFUGO_API_KEY', engineApiKey, 0);
+    refuseWeakSecret('ENGINE_PROXY_SECRET', engineProxySecret, 0);
+  }
 
   return {
     nodeEnv,
@@ -120,14 +161,54 @@ export function parseEnv(env: Env): AppConfig {
     logLevel,
     databaseUrl,
     dataDir: read(env, 'XSHATHRA_DATA_DIR') ?? '.data',
-    tokenHmacSecret: read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY') ?? read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET'),
-    engineUrl: engineUrl?.replace(/\/+$/, ''),
-    engineApiKey: read(env, 'CENTRIFUGO_API_KEY'),
-    engineProxySecret: read(env, 'ENGINE_PROXY_SECRET'),
+    tokenHmacSecret,
+    engineUrl,
+    engineApiUrl,
+    engineApiKey,
+    engineProxySecret,
     engineTimeoutMs: integer(env, 'ENGINE_TIMEOUT_MS', 5000, 100, 60_000),
     centrifugoBin: read(env, 'CENTRIFUGO_BIN'),
     apiKeyCacheTtlSeconds: integer(env, 'API_KEY_CACHE_TTL_SECONDS', 5, 0, 60),
+    apiKeyMaxStaleSeconds: integer(env, 'API_KEY_MAX_STALE_SECONDS', 300, 0, 3600),
+    trustProxy: trustProxy(env),
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 120_000),
+    maxProxiedWebSockets: integer(env, 'MAX_PROXIED_WEBSOCKETS', 10_000, 1, 1_000_000),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
+    authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
+    rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3600),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    apiDocs: boolean(env, 'API_DOCS', !isProduction),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
     socketTestPage: boolean(env, 'SOCKET_TEST_PAGE', !isProduction),
   };
 }
+
+/** Express's `trust proxy` values: true/false, a number of hops, or addresses, subnets and names (loopback, …). */
+export type TrustProxy = boolean | number | string[];
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = read(env, 'TRUST_PROXY');
+  if (raw === undefined || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    compileTrust(list);
+  } catch {
+    throw new ConfigError(`TRUST_PROXY must be true, false, a number of hops, or a comma-separated list of addresses, subnets, loopback, linklocal or uniquelocal, got "${raw}"`);
+  }
+  return list;
+}
+
+const MIN_SIGNING_SECRET_BYTES = 32;
+/** Values copied from templates and examples: in production they would let anyone who read the template in. */
+const PLACEHOLDER_SECRET = /change[-_ ]?me|placeholder|example|^(secret|password|changeit|test|dev)$|^local-compose-/i;
+
+function refuseWeakSecret(name: EnvName, value: string | undefined, minBytes: number): void {
+  if (value === undefined) return;
+  if (PLACEHOLDER_SECRET.test(value)) throw new ConfigError(`${name} is a placeholder value; set a random secret (e.g. \`openssl rand -base64 32\`) in production`);
+  if (Buffer.byteLength(value, 'utf8') < minBytes) {
+    throw new ConfigError(`${name} must be at least ${minBytes} bytes long in production (e.g. \`openssl rand -base64 32\`)`);
+  }
+}
+

@@ -25,12 +25,12 @@ export class EngineClient {
 
   /** Forwards a publish body unchanged to POST /api/publish and returns the engine's answer unchanged. */
   async publish(rawBody: Buffer): Promise<EngineResponse> {
-    const { engineUrl, engineApiKey } = this.config;
-    if (!engineUrl || !engineApiKey) {
+    const { engineApiUrl, engineApiKey } = this.config;
+    if (!engineApiUrl || !engineApiKey) {
       throw new ServiceUnavailableException('Publishing is not configured: set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY.');
     }
     const response = await this.call(() =>
-      this.http.post<Buffer>(`${engineUrl}/api/publish`, rawBody, {
+      this.http.post<Buffer>(`${engineApiUrl}/api/publish`, rawBody, {
         headers: { 'Content-Type': 'application/json', 'X-API-Key': engineApiKey },
         responseType: 'arraybuffer',
         validateStatus: () => true,
@@ -49,9 +49,9 @@ export class EngineClient {
 
   /** Resolves when the engine's /health answers 200; throws the mapped exception otherwise. */
   async checkHealth(): Promise<void> {
-    const { engineUrl } = this.config;
-    if (!engineUrl) throw new ServiceUnavailableException('The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.');
-    const response = await this.call(() => this.http.get(`${engineUrl}/health`, { validateStatus: () => true }));
+    const { engineApiUrl } = this.config;
+    if (!engineApiUrl) throw new ServiceUnavailableException('The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.');
+    const response = await this.call(() => this.http.get(`${engineApiUrl}/health`, { validateStatus: () => true }));
     if (response.status !== 200) throw new BadGatewayException(`The realtime engine's health check answered ${response.status}.`);
   }
 

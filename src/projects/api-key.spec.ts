@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { generateApiKey, hashApiKey, parseAuthorizationHeader } from './api-key';
+import { generateApiKey, hashApiKey, isWellFormedKey, parseAuthorizationHeader } from './api-key';
 
 describe('API keys', () => {
   it('generates prefixed keys with 32 random bytes in base64url', () => {
@@ -29,5 +29,15 @@ describe('API keys', () => {
 
   it.each([undefined, '', 'xs_sk_1', 'apikey', 'Basic xs_sk_1', 'apikey a b', 'apikeyxs_sk_1'])('finds no key in %p', (header) => {
     expect(parseAuthorizationHeader(header)).toBeUndefined();
+  });
+
+  it('knows a well-formed key of each kind, so that anything else needs no lookup', () => {
+    const server = generateApiKey('server').key;
+    expect(isWellFormedKey(server, 'server')).toBe(true);
+    expect(isWellFormedKey(server, 'client')).toBe(false);
+    expect(isWellFormedKey(generateApiKey('client').key, 'client')).toBe(true);
+    for (const key of ['xs_sk_short', `${server}x`, server.slice(0, -1) + '!', `XS_SK_${server.slice(6)}`, 'xs_ak_' + server.slice(6)]) {
+      expect({ key, ok: isWellFormedKey(key, 'server') }).toEqual({ key, ok: false });
+    }
   });
 });

@@ -16,6 +16,13 @@ export interface GeneratedKey {
   hash: string;
 }
 
+const KEY_FORMAT = /^xs_(sk|pk)_[A-Za-z0-9_-]{43}$/;
+
+/** Whether `key` could be a key of this kind at all; anything else is refused without a lookup. */
+export function isWellFormedKey(key: string, kind: ApiKeyKind): boolean {
+  return key.startsWith(PREFIX_BY_KIND[kind]) && KEY_FORMAT.test(key);
+}
+
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }

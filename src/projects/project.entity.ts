@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import type { ApiKey } from './api-key.entity';
 
 @Entity('projects')
+@Check('CHK_projects_rate_limit', `"rate_limit_per_minute" > 0`)
 export class Project {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -18,6 +19,10 @@ export class Project {
   /** The channel patterns this project owns (see src/tenancy/channel-policy.ts). */
   @Column('text', { name: 'channel_patterns', array: true })
   channelPatterns: string[];
+
+  /** Requests per minute; null: the deployment's default (RATE_LIMIT_PER_MINUTE). */
+  @Column({ name: 'rate_limit_per_minute', type: 'integer', nullable: true })
+  rateLimitPerMinute: number | null;
 
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;

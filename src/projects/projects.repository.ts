@@ -55,6 +55,11 @@ export class ProjectsRepository {
     return this.findProject(id);
   }
 
+  async setRateLimit(id: string, rateLimitPerMinute: number | null): Promise<Project | null> {
+    await this.projects.update({ id }, { rateLimitPerMinute });
+    return this.findProject(id);
+  }
+
   createKey(projectId: string, key: NewKey): Promise<ApiKey> {
     return this.keys.save(this.keys.create({ ...key, projectId }));
   }

@@ -3,6 +3,7 @@ import { ChannelPatternError, defaultChannelPatterns, validateChannelPatterns } 
 import { ApiKeyKind, API_KEY_KINDS, generateApiKey } from './api-key';
 import { ApiKey } from './api-key.entity';
 import { Project } from './project.entity';
+import { ProjectChanges } from './project-changes';
 import { ProjectsRepository } from './projects.repository';
 import { slugify } from './slug';
 
@@ -19,11 +20,15 @@ export interface CreatedKey {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_LENGTH = 200;
+const MAX_RATE_LIMIT = 10_000_000;
 
 /** Projects and their API keys. A full key exists only in the value returned when it is created. */
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly repository: ProjectsRepository) {}
+  constructor(
+    private readonly repository: ProjectsRepository,
+    private readonly changes: ProjectChanges,
+  ) {}
 
   /** A project owns `*:<slug>.*` unless `channelPatterns` says otherwise. */
   async createProject(name: string, channelPatterns?: readonly string[]): Promise<CreatedProject> {
@@ -50,6 +55,7 @@ export class ProjectsService {
   async disableProject(id: string): Promise<Project> {
     const project = await this.repository.disableProject(this.requireUuid(id, 'project'), new Date());
     if (!project) throw new NotFoundException(`No project with id ${id}.`);
+    await this.changes.announce();
     return project;
   }
 
@@ -57,6 +63,18 @@ export class ProjectsService {
     const patterns = checkedPatterns(channelPatterns);
     const project = await this.repository.setChannelPatterns(this.requireUuid(id, 'project'), patterns);
     if (!project) throw new NotFoundException(`No project with id ${id}.`);
+    await this.changes.announce();
+    return project;
+  }
+
+  /** null: back to the deployment's default. */
+  async setRateLimit(id: string, rateLimitPerMinute: number | null): Promise<Project> {
+    if (rateLimitPerMinute !== null && !(Number.isInteger(rateLimitPerMinute) && rateLimitPerMinute >= 1 && rateLimitPerMinute <= MAX_RATE_LIMIT)) {
+      throw new BadRequestException(`A rate limit is a whole number of requests per minute from 1 to ${MAX_RATE_LIMIT}.`);
+    }
+    const project = await this.repository.setRateLimit(this.requireUuid(id, 'project'), rateLimitPerMinute);
+    if (!project) throw new NotFoundException(`No project with id ${id}.`);
+    await this.changes.announce();
     return project;
   }
 
@@ -67,6 +85,7 @@ export class ProjectsService {
     await this.requireProject(projectId);
     const generated = generateApiKey(kind as ApiKeyKind);
     const apiKey = await this.repository.createKey(projectId, { kind: kind as ApiKeyKind, prefix: generated.prefix, hash: generated.hash });
+    await this.changes.announce();
     return { apiKey, key: generated.key };
   }
 
@@ -78,6 +97,7 @@ export class ProjectsService {
   async revokeKey(keyId: string): Promise<ApiKey> {
     const key = await this.repository.revokeKey(this.requireUuid(keyId, 'key'), new Date());
     if (!key) throw new NotFoundException(`No API key with id ${keyId}.`);
+    await this.changes.announce();
     return key;
   }
 

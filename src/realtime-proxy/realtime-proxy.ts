@@ -1,20 +1,24 @@
-import { Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { ErrorBody } from '../common/http-exception.filter';
+import { forwardedHeaders, trustFunction, type TrustFunction } from '../common/trust-proxy';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { engineFacingPath } from './realtime-paths';
 
 /** Upstream time limits: generous for streams (Centrifugo pings every 25 s), short for a WebSocket handshake. */
 const PROXY_TIMEOUT_MS = 60_000;
 const UPGRADE_TIMEOUT_MS = 10_000;
+/** Credentials meant for us (or for another site on this origin), and client claims about earlier hops. */
+const HEADERS_NOT_PASSED_ON = ['authorization', 'cookie', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip'];
 
 /**
  * The same-origin /realtime surface: HTTP and WebSocket upgrades for /realtime/health and
  * /realtime/connection/* go to the engine; other /realtime paths fall through to the 404 handler.
- * Engine down → 502 (HTTP) or a refused upgrade; a dropped upstream closes the client's socket.
+ * Engine down → 502 (HTTP) or a refused upgrade; a dropped upstream closes the client's socket. At most
+ * MAX_PROXIED_WEBSOCKETS proxied WebSockets per instance; beyond that the handshake is refused with 503.
  */
 @Injectable()
 export class RealtimeProxy implements BeforeApplicationShutdown {
@@ -22,13 +26,21 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   private readonly proxy?: RequestHandler;
   /** Client sockets of proxied WebSockets: a shutdown closes them instead of waiting on them forever. */
   private readonly upgradedSockets = new Set<Socket>();
+  private readonly maxWebSockets: number;
+  private readonly trust: TrustFunction;
 
   constructor(@Inject(appConfig.KEY) config: AppConfig) {
+    this.maxWebSockets = config.maxProxiedWebSockets;
+    this.trust = trustFunction(config.trustProxy);
     if (!config.engineUrl) return;
+    const { engineUrl } = config;
+    const engineApiUrl = config.engineApiUrl ?? engineUrl;
     this.proxy = createProxyMiddleware({
-      target: config.engineUrl,
+      target: engineUrl,
+      // The engine's /health lives with its API (on its internal port, when it has one).
+      router: (req) => (engineFacingPath(req.url) === '/health' ? engineApiUrl : engineUrl),
       ws: true,
-      xfwd: true, // X-Forwarded-For / -Proto / -Host; Origin is passed through untouched
+      xfwd: false, // X-Forwarded-* are built in passOn from what we can vouch for; Origin passes untouched
       changeOrigin: false,
       agent: new Agent({ keepAlive: true }), // no TCP handshake per proxied HTTP request
       proxyTimeout: PROXY_TIMEOUT_MS,
@@ -36,7 +48,11 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
       pathFilter: (_path, req) => engineFacingPath(req.url) !== undefined,
       pathRewrite: (path) => engineFacingPath(path)! + queryOf(path),
       // Our error handler replaces the default plain-text one: errors keep the service's JSON shape.
-      on: { error: (error, _req, res) => this.onProxyError(error, res) },
+      on: {
+        proxyReq: (proxyReq, req) => this.passOn(proxyReq, req),
+        proxyReqWs: (proxyReq, req) => this.passOn(proxyReq, req),
+        error: (error, _req, res) => this.onProxyError(error, res),
+      },
     });
   }
 
@@ -54,6 +70,10 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   readonly handleUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
     if (engineFacingPath(req.url) === undefined) return refuseUpgrade(socket, 404, 'Not Found');
     if (!this.proxy) return refuseUpgrade(socket, 502, 'Bad Gateway');
+    if (this.upgradedSockets.size >= this.maxWebSockets) {
+      this.logger.warn(`Refused a WebSocket: this instance already holds ${this.upgradedSockets.size} (MAX_PROXIED_WEBSOCKETS)`);
+      return refuseUpgrade(socket, 503, 'Service Unavailable');
+    }
     this.upgradedSockets.add(socket);
     socket.once('close', () => this.upgradedSockets.delete(socket));
     this.proxy.upgrade(req, socket, head);
@@ -65,6 +85,12 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     for (const socket of this.upgradedSockets) socket.destroy();
+  }
+
+  /** The headers of a request on its way to the engine: no credentials, X-Forwarded-* that we vouch for. */
+  private passOn(proxyReq: ClientRequest, req: IncomingMessage): void {
+    for (const name of HEADERS_NOT_PASSED_ON) proxyReq.removeHeader(name);
+    for (const [name, value] of Object.entries(forwardedHeaders(req, this.trust))) proxyReq.setHeader(name, value);
   }
 
   private onProxyError(error: Error, res: ServerResponse | Socket): void {

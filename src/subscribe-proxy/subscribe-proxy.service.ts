@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RetryAfterException } from '../common/retry-after.exception';
 import { readConnectionMeta } from '../tenancy/connection-meta';
 import { ProjectPolicies } from '../tenancy/project-policies';
 
@@ -23,7 +24,10 @@ export class SubscribeProxyService {
     const { channel, meta } = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
     const project = readConnectionMeta(meta);
     if (typeof channel !== 'string' || !project) return this.deny('no channel, or a connection token without a project', channel);
-    const policy = await this.policies.forEnabledProject(project.projectId);
+    const policy = await this.policies.forEnabledProject(project.projectId).catch(() => {
+      // The engine reports a non-200 answer to the client as a temporary error; the client retries.
+      throw new RetryAfterException(503, 'The project store is unavailable; retry shortly.', 2);
+    });
     if (!policy) return this.deny(`project ${project.projectId} does not exist or is disabled`, channel);
     if (!policy.allows(channel)) return this.deny(`outside the policy of project ${project.projectId}`, channel);
     return ALLOW;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { ExpiringCache } from '../common/expiring-cache';
 import { appConfig, type AppConfig } from '../config/app.config';
+import { ProjectChanges } from '../projects/project-changes';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { ChannelPolicy } from './channel-policy';
 
@@ -10,16 +11,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The channel policy of an enabled project, by project id: what the subscribe proxy decides with. Cached
- * like key checks (API_KEY_CACHE_TTL_SECONDS), so a policy change or a disable takes effect within the same
- * bound and a burst of subscriptions costs one query.
+ * like key checks (emptied by ProjectChanges, API_KEY_CACHE_TTL_SECONDS at most, served stale while the
+ * database is down), so a burst of subscriptions costs one query.
  */
 @Injectable()
 export class ProjectPolicies {
   private readonly policies: ExpiringCache<ChannelPolicy | undefined>;
 
-  constructor(repository: ProjectsRepository, clock: Clock, @Inject(appConfig.KEY) config: AppConfig) {
+  constructor(repository: ProjectsRepository, clock: Clock, changes: ProjectChanges, @Inject(appConfig.KEY) config: AppConfig) {
     this.policies = new ExpiringCache({
       ttlMs: config.apiKeyCacheTtlSeconds * 1000,
+      maxStaleMs: config.apiKeyMaxStaleSeconds * 1000,
       maxEntries: MAX_CACHED_PROJECTS,
       clock,
       load: async (projectId) => {
@@ -27,6 +29,7 @@ export class ProjectPolicies {
         return project && !project.disabledAt ? new ChannelPolicy(project.channelPatterns) : undefined;
       },
     });
+    changes.onChange(() => this.policies.clear());
   }
 
   /** undefined: no such project, or it is disabled. */

@@ -6,7 +6,7 @@ import { PublicRoute } from '../auth/route-access';
 import { projectRoot } from '../common/project-root';
 import { appConfig, type AppConfig } from '../config/app.config';
 
-const PAGE = join(projectRoot(), 'public', 'socket-auth-test.html');
+const PUBLIC = join(projectRoot(), 'public');
 // The browser bundle of centrifuge-js, served by the app itself so the page works offline (no CDN).
 const CENTRIFUGE_BUNDLE = join(dirname(require.resolve('centrifuge')), '..', 'dist', 'centrifuge.js');
 
@@ -20,9 +20,20 @@ const CENTRIFUGE_BUNDLE = join(dirname(require.resolve('centrifuge')), '..', 'di
 export class TestPageController {
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
 
+  // The page, its style and its script are separate files so that it runs under the strict CSP (see app.setup).
   @Get('socket-auth-test.html')
   page(@Res() response: Response): void {
-    this.send(response, PAGE, 'GET /socket-auth-test.html');
+    this.send(response, join(PUBLIC, 'socket-auth-test.html'), 'GET /socket-auth-test.html');
+  }
+
+  @Get('socket-auth-test.css')
+  style(@Res() response: Response): void {
+    this.send(response, join(PUBLIC, 'socket-auth-test.css'), 'GET /socket-auth-test.css');
+  }
+
+  @Get('socket-auth-test.js')
+  script(@Res() response: Response): void {
+    this.send(response, join(PUBLIC, 'socket-auth-test.js'), 'GET /socket-auth-test.js');
   }
 
   @Get('vendor/centrifuge.js')

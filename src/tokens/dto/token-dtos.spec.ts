@@ -52,6 +52,18 @@ describe('token request validation', () => {
     expect(await problems(CreateTokenDto, { userId: 'zoë 😀', channels: ['public:café'] })).toEqual([]);
   });
 
+  it('refuses info nested 1,500 levels deep with 400 before transforming it (it used to overflow the stack)', async () => {
+    let info: Record<string, unknown> = {};
+    for (let i = 0; i < 1500; i++) info = { a: info };
+    expect(await problems(CreateTokenDto, { userId: 'u', info })).toEqual(['info must not be nested more than 16 levels deep']);
+  });
+
+  it('accepts info nested exactly 16 levels deep', async () => {
+    let info: Record<string, unknown> = { leaf: 1 };
+    for (let i = 1; i < 16; i++) info = { a: info };
+    expect(await problems(CreateTokenDto, { userId: 'u', info })).toEqual([]);
+  });
+
   it('names unknown fields', async () => {
     expect(await problems(CreateSubscriptionTokenDto, { userId: 'u', channel: 'c', chanel: 'c' })).toEqual(['unknown field "chanel"']);
   });

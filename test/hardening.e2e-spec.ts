@@ -1,0 +1,269 @@
+import { connect } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import WebSocket from 'ws';
+import { ProjectsService } from '../src/projects/projects.service';
+import { createProject, createTestApp } from './support/app';
+import { freePort } from '../src/common/ports';
+import { describeWithEngine, startTestEngine, TestEngine } from './support/engine';
+import { startRecordingUpstream } from './support/recording-upstream';
+
+/** What a hostile or careless caller meets: limits, input checks, headers, timeouts. */
+
+const mint = (app: NestExpressApplication, key: string, headers: Record<string, string> = {}) =>
+  request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${key}`).set(headers).send({ userId: 'u' });
+
+describe('rate limits per project', () => {
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    // 180 per minute in 1 s windows: 3 requests per window, so that a test can wait a window out.
+    app = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '180', RATE_LIMIT_WINDOW_SECONDS: '1' } });
+  });
+  afterAll(() => app.close());
+
+  it('answers 429 past the limit, with Retry-After and the IETF RateLimit fields, and recovers after the window', async () => {
+    const { serverApiKey } = await createProject(app, 'Busy');
+    const first = await mint(app, serverApiKey).expect(200);
+    expect(first.headers['ratelimit-policy']).toBe('"project";q=3;w=1');
+    expect(first.headers['ratelimit']).toMatch(/^"project";r=2;t=[01]$/);
+    await mint(app, serverApiKey).expect(200);
+    await mint(app, serverApiKey).expect(200);
+    const refused = await mint(app, serverApiKey).expect(429);
+    expect(refused.body).toEqual({ statusCode: 429, error: expect.stringMatching(/^Rate limit exceeded: project "busy(-\d+)?" may make 3 requests per 1 s; retry in 1 s\.$/) });
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.headers['ratelimit']).toMatch(/^"project";r=0;t=1$/);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await mint(app, serverApiKey).expect(200);
+  });
+
+  it('counts each project on its own: A at its limit does not slow B', async () => {
+    const a = await createProject(app, 'Greedy');
+    const b = await createProject(app, 'Modest');
+    for (let i = 0; i < 3; i++) await mint(app, a.serverApiKey).expect(200);
+    await mint(app, a.serverApiKey).expect(429);
+    await mint(app, b.serverApiKey).expect(200);
+  });
+
+  it('applies a project\'s own limit (set with the CLI\'s service) instead of the default', async () => {
+    const { projectId, serverApiKey } = await createProject(app, 'Premium');
+    await app.get(ProjectsService).setRateLimit(projectId, 600); // 10 per 1 s window
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the change reaches the key cache
+    for (let i = 0; i < 10; i++) await mint(app, serverApiKey).expect(200);
+    await mint(app, serverApiKey).expect(429);
+  });
+
+  it('counts every key and route of a project together', async () => {
+    const { projectId, serverApiKey } = await createProject(app, 'Two keys');
+    const { key: second } = await app.get(ProjectsService).createKey(projectId, 'server');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await mint(app, serverApiKey).expect(200);
+    await mint(app, second).expect(200);
+    await request(app.getHttpServer()).post('/api/realtime/subscription-token').set('Authorization', `apikey ${second}`).send({ userId: 'u', channel: 'public:x' }).expect(200);
+    await mint(app, serverApiKey).expect(429);
+  });
+
+  it('does not limit health probes', async () => {
+    for (let i = 0; i < 10; i++) await request(app.getHttpServer()).get('/health/live').expect(200);
+  });
+});
+
+describe('failed authentication per client address', () => {
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '3', TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(() => app.close());
+
+  it('answers 429 after too many failures from one address, before looking at the key, and not to other addresses', async () => {
+    const { serverApiKey } = await createProject(app, 'Guessed at');
+    const from = (address: string) => ({ 'X-Forwarded-For': address });
+    for (let i = 0; i < 3; i++) await mint(app, `xs_sk_guess${i}`, from('203.0.113.7')).expect(401);
+    const blocked = await mint(app, 'xs_sk_guess4', from('203.0.113.7')).expect(429);
+    expect(blocked.body.error).toMatch(/^Too many failed authentications from this address; retry in \d+ s\.$/);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // Even a valid key from that address waits; other addresses are not affected.
+    await mint(app, serverApiKey, from('203.0.113.7')).expect(429);
+    await mint(app, serverApiKey, from('198.51.100.9')).expect(200);
+  });
+});
+
+describe('input the engine could read differently, or that costs too much', () => {
+  let app: NestExpressApplication;
+  let key: string;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    key = (await createProject(app)).serverApiKey;
+  });
+  afterAll(() => app.close());
+
+  it('refuses info nested 1,500 levels deep (3 KB) with 400', async () => {
+    const info = `${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}`;
+    const response = await request(app.getHttpServer())
+      .post('/api/realtime/token')
+      .set('Authorization', `apikey ${key}`)
+      .set('Content-Type', 'application/json')
+      .send(`{"userId":"u","info":${info}}`)
+      .expect(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      error: 'Invalid request body: info must not be nested more than 16 levels deep.',
+      details: ['info must not be nested more than 16 levels deep'],
+    });
+  });
+
+  it.each(['"\\ud800"', '"\\udfff"', '"a\\ud800b"'])('refuses the userId %s (lone surrogates would all become U+FFFD in the engine)', async (userId) => {
+    const response = await request(app.getHttpServer())
+      .post('/api/realtime/token')
+      .set('Authorization', `apikey ${key}`)
+      .set('Content-Type', 'application/json')
+      .send(`{"userId":${userId}}`)
+      .expect(400);
+    expect(response.body.details).toEqual(['userId must be well-formed Unicode']);
+  });
+});
+
+describe('security headers and the OpenAPI docs', () => {
+  it('sends helmet\'s headers with a strict CSP', async () => {
+    const app = await createTestApp();
+    try {
+      const response = await request(app.getHttpServer()).get('/health/live').expect(200);
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;connect-src 'self';object-src 'none';frame-ancestors 'none';base-uri 'self';form-action 'self'",
+      );
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      await request(app.getHttpServer()).get('/api/docs').expect(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('serves no OpenAPI docs in production unless API_DOCS enables them', async () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: process.env.DATABASE_URL };
+    const off = await createTestApp({ env: production });
+    const on = await createTestApp({ env: { ...production, API_DOCS: 'true' } });
+    try {
+      await request(off.getHttpServer()).get('/api/docs').expect(404);
+      await request(off.getHttpServer()).get('/api/docs-json').expect(404);
+      await request(on.getHttpServer()).get('/api/docs-json').expect(200);
+    } finally {
+      await off.close();
+      await on.close();
+    }
+  });
+});
+
+describe('what the /realtime proxy passes on', () => {
+  let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
+  const apps: NestExpressApplication[] = [];
+
+  beforeAll(async () => {
+    upstream = await startRecordingUpstream();
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await upstream.close();
+  });
+
+  const appWith = async (env: Record<string, string>) => {
+    const app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: upstream.url, ...env } });
+    await app.listen(0, '127.0.0.1');
+    apps.push(app);
+    return app;
+  };
+  const spoofed = {
+    Authorization: 'apikey xs_sk_secret',
+    Cookie: 'session=secret',
+    'X-Forwarded-For': '6.6.6.6',
+    'X-Forwarded-Host': 'evil.example',
+    'X-Forwarded-Proto': 'https',
+    Forwarded: 'for=6.6.6.6',
+    'X-Real-IP': '6.6.6.6',
+  };
+
+  it('builds X-Forwarded-* from the socket and drops credentials, for HTTP and WebSocket alike', async () => {
+    const app = await appWith({});
+    const { port } = app.getHttpServer().address() as { port: number };
+    await request(app.getHttpServer()).get('/realtime/connection/uni_sse?cf_connect=%7B%7D').set(spoofed).set('Host', `127.0.0.1:${port}`).expect(200);
+    await new Promise<void>((resolve, reject) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { headers: spoofed });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    for (const headers of [upstream.requests.at(-1)!, upstream.upgrades.at(-1)!]) {
+      expect(headers).toMatchObject({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-host': `127.0.0.1:${port}` });
+      for (const name of ['authorization', 'cookie', 'forwarded', 'x-real-ip']) expect(headers).not.toHaveProperty(name);
+    }
+  });
+
+  it('keeps what trusted hops said (TRUST_PROXY), and adds the socket\'s address', async () => {
+    const app = await appWith({ TRUST_PROXY: 'loopback' });
+    await request(app.getHttpServer()).get('/realtime/connection/uni_sse').set(spoofed).expect(200);
+    expect(upstream.requests.at(-1)).toMatchObject({ 'x-forwarded-for': '6.6.6.6, 127.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' });
+  });
+});
+
+describe('connection limits', () => {
+  it('closes a connection that never finishes its headers within HEADERS_TIMEOUT_MS', async () => {
+    const app = await createTestApp({ env: { HEADERS_TIMEOUT_MS: '1000' } });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const { port } = app.getHttpServer().address() as { port: number };
+      const started = Date.now();
+      const closedAfterMs = await new Promise<number>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n')); // no blank line
+        socket.on('data', () => undefined);
+        socket.on('close', () => resolve(Date.now() - started));
+        socket.on('error', () => undefined);
+      });
+      // 1 s, plus Node's check every second; it used to stay open for over a minute.
+      expect(closedAfterMs).toBeLessThan(5000);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describeWithEngine('the cap on proxied WebSockets', () => {
+  let engine: TestEngine;
+  let app: NestExpressApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    engine = await startTestEngine(port);
+    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, MAX_PROXIED_WEBSOCKETS: '2' } });
+    await app.listen(port, '127.0.0.1');
+    url = `ws://127.0.0.1:${port}/realtime/connection/websocket`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await engine?.stop();
+  });
+
+  const open = () =>
+    new Promise<{ socket?: WebSocket; status?: number }>((resolve) => {
+      const socket = new WebSocket(url);
+      socket.on('open', () => resolve({ socket }));
+      socket.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+      socket.on('error', () => undefined);
+    });
+
+  it('refuses the handshake beyond the cap with 503, and accepts again once a socket closes', async () => {
+    const first = await open();
+    const second = await open();
+    expect([first.socket, second.socket].every(Boolean)).toBe(true);
+    expect((await open()).status).toBe(503);
+    first.socket!.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = await open();
+    expect(again.socket).toBeDefined();
+    second.socket!.close();
+    again.socket!.close();
+  });
+});
