@@ -45,16 +45,19 @@ check() { # expected-status method path [curl args…]
 }
 check 200 GET /health/live
 check 200 GET /health/ready
-check 200 GET /api/docs
+check 404 GET /api/docs # off in production unless API_DOCS=true
 check 404 GET /socket-auth-test.html # off in production unless SOCKET_TEST_PAGE=true
 KEY=$("$NODE24" dist/src/cli.js projects create --name "Docker check" --json | "$NODE24" -pe 'JSON.parse(require("fs").readFileSync(0)).serverApiKey')
 check 200 POST /api/realtime/token -H "Authorization: apikey $KEY" -H 'Content-Type: application/json' -d '{"userId":"u1"}'
-check 503 POST /api/realtime/publish -H "Authorization: apikey $KEY" -H 'Content-Type: application/json' -d '{"channel":"public:a","data":{}}'
+check 403 POST /api/realtime/publish -H "Authorization: apikey $KEY" -H 'Content-Type: application/json' -d '{"channel":"public:a","data":{}}' # not the project's
+check 503 POST /api/realtime/publish -H "Authorization: apikey $KEY" -H 'Content-Type: application/json' -d '{"channel":"public:docker-check.a","data":{}}'
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
 
-SOCKET_TEST_PAGE=true "$NODE24" dist/src/main.js &
+SOCKET_TEST_PAGE=true API_DOCS=true "$NODE24" dist/src/main.js &
 APP_PID=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break; sleep 0.5; done
 check 200 GET /socket-auth-test.html
 check 200 GET /vendor/centrifuge.js
+check 200 GET /socket-auth-test.js
+check 200 GET /api/docs
 echo "docker build check passed"

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { trustFunction } from './common/trust-proxy';
 import { StrictValidationPipe } from './common/validation';
+import { ShutdownDrain } from './health/shutdown-drain';
 import { appConfig, type AppConfig } from './config/app.config';
 import { RealtimeProxy } from './realtime-proxy/realtime-proxy';
 
@@ -22,6 +23,7 @@ export function setupApp(app: NestExpressApplication): void {
   app.set('trust proxy', trustFunction(config.trustProxy));
   limitSlowClients(app, config.headersTimeoutMs);
   app.use(securityHeaders());
+  app.use(app.get(ShutdownDrain).closeConnectionsWhileDraining);
   // WebSocket upgrades never reach Express: the proxy takes them from the server's `upgrade` event.
   app.get(RealtimeProxy).attachTo(app.getHttpServer());
   app.useGlobalPipes(new StrictValidationPipe());

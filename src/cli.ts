@@ -7,6 +7,7 @@ import { runCommand } from './cli/commands';
 import { ConfigError } from './config/env.parser';
 import { loadAppConfig } from './config/app.config';
 import { ProjectsService } from './projects/projects.service';
+import { StartupError } from './common/startup-error';
 import { ChannelPatternError } from './tenancy/channel-policy';
 
 /** Operator CLI: `npm run --silent cli -- <command>`. Exit codes: 0 done, 1 refused or failed, 2 usage. */
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     const usage = error instanceof UsageError;
-    const known = usage || error instanceof HttpException || error instanceof ConfigError || error instanceof ChannelPatternError;
+    const known = usage || error instanceof HttpException || error instanceof ConfigError || error instanceof ChannelPatternError || error instanceof StartupError;
     const message = known ? (error as Error).message : `Unexpected failure: ${(error as Error)?.message ?? error}`;
     if (json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
     process.stderr.write(message + (usage ? `\n\n${USAGE}` : '') + '\n');

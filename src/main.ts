@@ -3,20 +3,28 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { setupApp } from './app.setup';
+import { StartupError } from './common/startup-error';
 import { ConfigError } from './config/env.parser';
 import { loadAppConfig, type AppConfig } from './config/app.config';
 
 export async function bootstrap(): Promise<{ app: NestExpressApplication; config: AppConfig }> {
   const config = loadAppConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  // A failing start is reported by exitOnStartupError alone (one line for known problems), not also by Nest.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, autoFlushLogs: false, abortOnError: false, bodyParser: false });
   setupApp(app);
+  app.flushLogs(); // what was buffered while the modules started, now through the app's logger
   await app.listen(config.port);
   return { app, config };
 }
 
 /** A configuration problem is reported as one line, then the process stops. */
 export function exitOnStartupError(error: unknown): never {
-  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : `Startup failed: ${(error as Error)?.stack ?? error}`;
+  const message =
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : error instanceof StartupError
+        ? error.message
+        : `Startup failed: ${(error as Error)?.stack ?? error}`;
   process.stderr.write(message + '\n');
   process.exit(1);
 }

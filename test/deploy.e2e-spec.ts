@@ -55,6 +55,28 @@ describe('deployment files', () => {
     expect(engineEnv('CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT')).toBe('http://xshathra-app:3001/internal/centrifugo/subscribe');
   });
 
+  it('require every secret in docker-compose (no published default) and keep engine-only ports closed', () => {
+    const raw = readFileSync('docker-compose.yml', 'utf8');
+    const references = [...raw.matchAll(/\$\{(XSHATHRA_[A-Z_]+)([^}]*)\}/g)];
+    expect(new Set(references.map((m) => m[1]))).toEqual(new Set(['XSHATHRA_TOKEN_SECRET', 'XSHATHRA_ENGINE_API_KEY', 'XSHATHRA_PROXY_SECRET']));
+    for (const [reference, , modifier] of references) expect({ reference, required: modifier.startsWith(':?') }).toEqual({ reference, required: true });
+    expect(readFileSync('.env.example', 'utf8')).toMatch(/^XSHATHRA_TOKEN_SECRET=$[\s\S]*^XSHATHRA_ENGINE_API_KEY=$[\s\S]*^XSHATHRA_PROXY_SECRET=$/m);
+    expect(compose.services.centrifugo.ports).toBeUndefined();
+  });
+
+  it('open the engine\'s API port in Kubernetes to the app only, and point the app at it', () => {
+    expect(engineContainer.env.find((e: { name: string }) => e.name === 'CENTRIFUGO_HTTP_SERVER_INTERNAL_PORT').value).toBe('9000');
+    expect(engineContainer.livenessProbe.httpGet.port).toBe('internal');
+    expect(appContainer.env.find((e: { name: string }) => e.name === 'CENTRIFUGO_API_URL').value).toBe('http://xshathra-centrifugo:9000');
+    expect(find('Service', 'xshathra-centrifugo').spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([['http', 8000], ['internal', 9000]]);
+    const policy = find('NetworkPolicy', 'xshathra-centrifugo');
+    expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'xshathra-centrifugo' });
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ port: 'http' }] },
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'xshathra-app' } } }], ports: [{ port: 'internal' }] },
+    ]);
+  });
+
   it('share one secret between the app and the engine in docker-compose', () => {
     const app = compose.services.app.environment;
     const engine = compose.services.centrifugo.environment;
@@ -71,7 +93,7 @@ describe('deployment files', () => {
     expect(engineConfig.http_server.port).toBe(8000);
     expect(dockerfile).toMatch(/PORT=3001/);
     expect(dockerfile).toMatch(/^EXPOSE 3001$/m);
-    expect(compose.services.app.ports).toEqual(['3001:3001']);
+    expect(compose.services.app.ports).toEqual(['127.0.0.1:3001:3001']); // published on this machine only
     expect(compose.services.app.environment.PORT).toBe('3001');
     expect(compose.services.app.environment.CENTRIFUGO_UPSTREAM_URL).toBe('http://centrifugo:8000');
     expect(appContainer.ports[0].containerPort).toBe(3001);
@@ -83,19 +105,18 @@ describe('deployment files', () => {
     expect(nginx).toContain('server centrifugo:8000;');
   });
 
-  it('route only the engine\'s client endpoints and health to it at the edge', () => {
+  it('route only the engine\'s client endpoints to it at the edge', () => {
     const engineIngress = find('Ingress', 'xshathra-realtime-engine');
     const [path] = engineIngress.spec.rules[0].http.paths;
     const pattern = new RegExp(`^${path.path}$`);
     expect(pattern.test('/realtime/connection/websocket')).toBe(true);
-    expect(pattern.test('/realtime/health')).toBe(true);
-    for (const hidden of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics']) expect(pattern.test(hidden)).toBe(false);
+    for (const hidden of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics', '/realtime/health']) expect(pattern.test(hidden)).toBe(false);
     // The app's routes at the edge: its public paths, and never the engine-only /internal/ (Kubernetes Prefix
     // paths match whole path segments).
     const appPaths = find('Ingress', 'xshathra-realtime-app').spec.rules[0].http.paths;
     const routedToApp = (path: string) =>
       appPaths.some((p: { path: string; pathType: string }) => (p.pathType === 'Exact' ? path === p.path : path === p.path || path.startsWith(`${p.path}/`)));
-    for (const path of ['/api/realtime/token', '/api/docs', '/health/ready', '/realtime/api/publish', '/socket-auth-test.html', '/socket-auth-test.css', '/socket-auth-test.js', '/vendor/centrifuge.js']) {
+    for (const path of ['/api/realtime/token', '/api/docs', '/health/ready', '/realtime/health', '/realtime/api/publish', '/socket-auth-test.html', '/socket-auth-test.css', '/socket-auth-test.js', '/vendor/centrifuge.js']) {
       expect({ path, routed: routedToApp(path) }).toEqual({ path, routed: true });
     }
     expect(routedToApp('/internal/centrifugo/subscribe')).toBe(false);
@@ -145,7 +166,7 @@ describeWithEngine('deploy/centrifugo/config.json in the real engine', () => {
       CENTRIFUGO_HTTP_API_KEY: apiKey,
       CENTRIFUGO_CLIENT_ALLOWED_ORIGINS: composeEngine.CENTRIFUGO_CLIENT_ALLOWED_ORIGINS,
       CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT.replace('app:3001', `127.0.0.1:${appPort}`),
-      CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS.replace(/\$\{XSHATHRA_PROXY_SECRET:-[^}]*\}/, proxySecret),
+      CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS.replace(/\$\{XSHATHRA_PROXY_SECRET:\?[^}]*\}/, proxySecret),
     });
     app = await createTestApp({
       env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: apiKey, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secret, ENGINE_PROXY_SECRET: proxySecret },
@@ -180,5 +201,42 @@ describeWithEngine('deploy/centrifugo/config.json in the real engine', () => {
     const received = nextEvent(own, 'publication');
     await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', auth).send({ channel: `public:${slug}.deploy`, data: { ok: true } }).expect(200);
     expect((await received).data).toEqual({ ok: true });
+  });
+});
+
+describeWithEngine('the Kubernetes engine layout: its API on an internal port', () => {
+  let engine: LocalEngine;
+  let app: NestExpressApplication;
+  let publicUrl: string;
+  const apiKey = 'internal-port-check-api-key';
+
+  beforeAll(async () => {
+    const [publicPort, internalPort] = [await freePort(), await freePort()];
+    publicUrl = `http://127.0.0.1:${publicPort}`;
+    const internalUrl = `http://127.0.0.1:${internalPort}`;
+    engine = await runEngine(ENGINE_BINARY!, DEPLOY_ENGINE_CONFIG, internalUrl, {
+      CENTRIFUGO_HTTP_SERVER_PORT: String(publicPort),
+      CENTRIFUGO_HTTP_SERVER_INTERNAL_PORT: String(internalPort),
+      CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY: 'internal-port-check-secret-0123456789abcdef',
+      CENTRIFUGO_HTTP_API_KEY: apiKey,
+    });
+    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: publicUrl, CENTRIFUGO_API_URL: internalUrl, CENTRIFUGO_API_KEY: apiKey } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await engine?.stop();
+  });
+
+  it('publishes and answers /realtime/health through CENTRIFUGO_API_URL, while the public port has no API', async () => {
+    const { serverApiKey, slug } = await createProject(app, 'Internal port', null);
+    const published = await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', `apikey ${serverApiKey}`)
+      .send({ channel: `public:${slug}.x`, data: {} })
+      .expect(200);
+    expect(published.body).toEqual({ result: expect.any(Object) });
+    await request(app.getHttpServer()).get('/realtime/health').expect(200);
+    await request(app.getHttpServer()).get('/health').expect(200);
+    expect((await fetch(`${publicUrl}/api/publish`, { method: 'POST', headers: { 'X-API-Key': apiKey }, body: '{}' })).status).toBe(404);
   });
 });

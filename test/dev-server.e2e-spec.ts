@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '../src/common/ports';
 import { verifyHs256 } from './support/jwt';
 import { ENGINE_BINARY } from './support/engine';
-import { runCli, startEntry, RunningServer } from './support/processes';
+import { runCli, runEntry, startEntry, RunningServer } from './support/processes';
 import { ClientPool, nextEvent } from './support/realtime-client';
 
 /** Sends exactly the request of the curl printed under `heading`: same URL, headers and body. */
@@ -109,4 +109,21 @@ describe('npm run dev (zero configuration)', () => {
     expect(/Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1]).toBe(firstKey);
     expect(server.output()).not.toContain('Creating the embedded PostgreSQL cluster');
   }, 130_000);
+});
+
+describe('npm run dev as root in a folder the postgres user cannot enter', () => {
+  const asRoot = process.getuid?.() === 0;
+
+  (asRoot ? it : it.skip)('stops with one sentence saying what to do, not a stack', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'xshathra-private-'));
+    chmodSync(root, 0o700); // like a clone under /root
+    try {
+      const result = await runEntry('dev.js', [], { DATABASE_URL: undefined, NODE_ENV: undefined, XSHATHRA_DATA_DIR: join(root, 'data'), PORT: String(await freePort()) });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^The embedded PostgreSQL runs as the system user "postgres" when started by root, .* or set DATABASE_URL to a PostgreSQL server\.$/)]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -28,9 +28,9 @@ describeWithEngine('health and an engine outage', () => {
     expect((await http().get('/health/live').expect(200)).body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
     expect((await http().get('/health/ready').expect(200)).body).toEqual({
       status: 'ok',
-      info: { database: up },
+      info: { database: up, shutdown: { status: 'up' } },
       error: {},
-      details: { database: up },
+      details: { database: up, shutdown: { status: 'up' } },
     });
     expect((await http().get('/health').expect(200)).body).toEqual({
       status: 'ok',

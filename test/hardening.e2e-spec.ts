@@ -7,6 +7,7 @@ import { createProject, createTestApp } from './support/app';
 import { freePort } from '../src/common/ports';
 import { describeWithEngine, startTestEngine, TestEngine } from './support/engine';
 import { startRecordingUpstream } from './support/recording-upstream';
+import { describeWithRedis, TEST_REDIS_URL } from './support/redis';
 
 /** What a hostile or careless caller meets: limits, input checks, headers, timeouts. */
 
@@ -186,17 +187,25 @@ describe('what the /realtime proxy passes on', () => {
     'X-Real-IP': '6.6.6.6',
   };
 
-  it('builds X-Forwarded-* from the socket and drops credentials, for HTTP and WebSocket alike', async () => {
+  it('rewrites the path, keeps Origin and the query, builds X-Forwarded-* from the socket and drops credentials, for HTTP and WebSocket alike', async () => {
     const app = await appWith({});
     const { port } = app.getHttpServer().address() as { port: number };
-    await request(app.getHttpServer()).get('/realtime/connection/uni_sse?cf_connect=%7B%7D').set(spoofed).set('Host', `127.0.0.1:${port}`).expect(200);
+    const browser = { ...spoofed, Origin: 'https://app.example.com' };
+    await request(app.getHttpServer()).get('/realtime/connection/uni_sse?cf_connect=%7B%7D').set(browser).set('Host', `127.0.0.1:${port}`).expect(200);
     await new Promise<void>((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { headers: spoofed });
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { headers: browser });
       socket.on('close', () => resolve());
       socket.on('error', reject);
     });
-    for (const headers of [upstream.requests.at(-1)!, upstream.upgrades.at(-1)!]) {
-      expect(headers).toMatchObject({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-host': `127.0.0.1:${port}` });
+    expect(upstream.requests.at(-1)!.url).toBe('/connection/uni_sse?cf_connect=%7B%7D');
+    expect(upstream.upgrades.at(-1)!.url).toBe('/connection/websocket');
+    for (const { headers } of [upstream.requests.at(-1)!, upstream.upgrades.at(-1)!]) {
+      expect(headers).toMatchObject({
+        origin: 'https://app.example.com',
+        'x-forwarded-for': '127.0.0.1',
+        'x-forwarded-proto': 'http',
+        'x-forwarded-host': `127.0.0.1:${port}`,
+      });
       for (const name of ['authorization', 'cookie', 'forwarded', 'x-real-ip']) expect(headers).not.toHaveProperty(name);
     }
   });
@@ -204,7 +213,7 @@ describe('what the /realtime proxy passes on', () => {
   it('keeps what trusted hops said (TRUST_PROXY), and adds the socket\'s address', async () => {
     const app = await appWith({ TRUST_PROXY: 'loopback' });
     await request(app.getHttpServer()).get('/realtime/connection/uni_sse').set(spoofed).expect(200);
-    expect(upstream.requests.at(-1)).toMatchObject({ 'x-forwarded-for': '6.6.6.6, 127.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' });
+    expect(upstream.requests.at(-1)!.headers).toMatchObject({ 'x-forwarded-for': '6.6.6.6, 127.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' });
   });
 });
 
@@ -265,5 +274,37 @@ describeWithEngine('the cap on proxied WebSockets', () => {
     expect(again.socket).toBeDefined();
     second.socket!.close();
     again.socket!.close();
+  });
+});
+
+describeWithRedis('rate limits shared through Redis (REDIS_URL)', () => {
+  const env = { REDIS_URL: TEST_REDIS_URL, RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_WINDOW_SECONDS: '5' }; // 5 per 5 s
+  let first: NestExpressApplication;
+  let second: NestExpressApplication;
+
+  beforeAll(async () => {
+    [first, second] = [await createTestApp({ env }), await createTestApp({ env })];
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  it('holds a project\'s limit across instances', async () => {
+    const { serverApiKey } = await createProject(first, 'Shared counters');
+    for (const app of [first, second, first, second, first]) await mint(app, serverApiKey).expect(200);
+    await mint(second, serverApiKey).expect(429);
+    await mint(first, serverApiKey).expect(429);
+  });
+
+  it('keeps serving, counting per instance, when Redis does not answer', async () => {
+    const app = await createTestApp({ env: { ...env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+    try {
+      const { serverApiKey } = await createProject(app, 'Redis away');
+      for (let i = 0; i < 5; i++) await mint(app, serverApiKey).expect(200);
+      await mint(app, serverApiKey).expect(429);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -60,4 +60,76 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
     expect(await exited).toBe('SIGTERM');
     await expect(fetch(`${origin}/health/live`)).rejects.toThrow();
   }, 60_000);
+
+  it('fails no request of a token load behind a balancer that follows readiness, and closes the proxied sockets', async () => {
+    const env = {
+      PORT: String(port),
+      CENTRIFUGO_UPSTREAM_URL: engine.url,
+      CENTRIFUGO_API_KEY: ENGINE_API_KEY,
+      CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET,
+      SHUTDOWN_DRAIN_MS: '1000',
+    };
+    const server = await startEntry('main.js', { ...env, LOG_LEVEL: 'info' }, /Nest application successfully started/);
+    const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown under load', '--json'])).stdout);
+    const origin = `http://127.0.0.1:${port}`;
+    const mint = () =>
+      new Promise<number>((resolve, reject) => {
+        // A connection per request: a request either reaches the server (and must be answered) or is refused.
+        const req = httpRequest(`${origin}/api/realtime/token`, {
+          method: 'POST',
+          agent: false,
+          headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json', Connection: 'close' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{"userId":"load"}');
+      });
+
+    const sockets = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const token = ((await (await fetch(`${origin}/api/realtime/token`, { method: 'POST', headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json' }, body: '{"userId":"ws"}' })).json()) as { token: string }).token;
+        const client = new Centrifuge(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { websocket: WebSocket, token });
+        const connected = nextEvent(client, 'connected');
+        client.connect();
+        await connected;
+        return { client, lost: nextEvent(client, 'connecting', 10_000) };
+      }),
+    );
+
+    // The balancer: it sends requests while readiness answers 200, as Kubernetes' endpoints do (polled every 100 ms).
+    let routed = true;
+    const balancer = (async () => {
+      while (routed) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        routed = await fetch(`${origin}/health/ready`).then((response) => response.ok, () => false);
+      }
+    })();
+    const statuses = new Map<number, number>();
+    const failures: string[] = [];
+    const loops = Array.from({ length: 8 }, async () => {
+      while (routed) {
+        try {
+          const status = await mint();
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        } catch (error) {
+          failures.push((error as NodeJS.ErrnoException).code ?? String(error));
+        }
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const exited = server.stop('SIGTERM');
+    await Promise.all([balancer, ...loops]);
+    await Promise.all(sockets.map(({ lost }) => lost));
+    for (const { client } of sockets) client.disconnect();
+    expect(await exited).toBe('SIGTERM');
+
+    process.stderr.write(`SIGTERM during a token load: ${JSON.stringify(Object.fromEntries(statuses))}, ${failures.length} failed\n`);
+    expect(failures).toEqual([]);
+    expect([...statuses.keys()]).toEqual([200]);
+    expect(statuses.get(200)).toBeGreaterThan(50);
+  }, 60_000);
 });
+

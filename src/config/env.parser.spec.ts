@@ -26,6 +26,7 @@ describe('parseEnv', () => {
       rateLimitWindowSeconds: 60,
       redisUrl: undefined,
       apiDocs: true,
+      shutdownDrainMs: 0,
       bodyLimitBytes: 65536,
       socketTestPage: true,
     });

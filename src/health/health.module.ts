@@ -3,10 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { EngineModule } from '../engine/engine.module';
 import { EngineHealthIndicator } from './engine.health';
 import { HealthController } from './health.controller';
+import { ShutdownDrain } from './shutdown-drain';
 
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), EngineModule],
   controllers: [HealthController],
-  providers: [EngineHealthIndicator],
+  providers: [EngineHealthIndicator, ShutdownDrain],
+  exports: [ShutdownDrain],
 })
 export class HealthModule {}

@@ -1,8 +1,17 @@
-import { createTestDatabase } from './test-database';
+import { StartupError } from '../../src/common/startup-error';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** Runs once before all specs: one fresh database for the whole run, handed to workers via DATABASE_URL. */
 export default async function globalSetup(): Promise<void> {
-  const database = await createTestDatabase(process.env.DATABASE_URL);
+  let database: TestDatabase;
+  try {
+    database = await createTestDatabase(process.env.DATABASE_URL);
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    // The embedded database cannot start here; the sentence says what to do, a stack would not.
+    process.stderr.write(`\n${error.message}\n`);
+    process.exit(1);
+  }
   (globalThis as Record<string, unknown>).__XSHATHRA_TEST_DB__ = database;
   process.env.XSHATHRA_TEST_ADMIN_URL = database.adminUrl;
   process.env.DATABASE_URL = database.url;

@@ -1,0 +1,40 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type { NextFunction, Request, Response } from 'express';
+import { appConfig, type AppConfig } from '../config/app.config';
+
+/**
+ * The first step of a graceful shutdown: on SIGTERM, readiness turns 503 and responses ask keep-alive
+ * clients to close their connections, while the server still accepts for SHUTDOWN_DRAIN_MS, so that
+ * balancers stop sending before it stops listening. (A listener that closes while clients still connect
+ * resets the connections waiting to be accepted.) Requests in flight then finish before the process exits.
+ */
+@Injectable()
+export class ShutdownDrain implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(ShutdownDrain.name);
+  private draining = false;
+
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  /** A readiness check that fails once the shutdown has begun. */
+  check(key: 'shutdown') {
+    const indicator = this.indicators.check(key);
+    return this.draining ? indicator.down({ message: 'shutting down' }) : indicator.up();
+  }
+
+  /** Express middleware: while draining, every response closes its connection. */
+  readonly closeConnectionsWhileDraining = (_request: Request, response: Response, next: NextFunction): void => {
+    if (this.draining) response.setHeader('Connection', 'close');
+    next();
+  };
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    if (this.config.shutdownDrainMs === 0) return;
+    this.logger.log(`Shutting down: not ready, still serving for ${this.config.shutdownDrainMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, this.config.shutdownDrainMs));
+  }
+}
