@@ -2,5 +2,11 @@
 import { CreateProjectsAndApiKeys1764288000000 } from './1764288000000-CreateProjectsAndApiKeys';
 import { AddProjectChannelPatterns1795000000000 } from './1795000000000-AddProjectChannelPatterns';
 import { AddProjectRateLimit1795100000000 } from './1795100000000-AddProjectRateLimit';
+import { AddAdminKeysAndAuditLog1795200000000 } from './1795200000000-AddAdminKeysAndAuditLog';
 
-export const migrations = [CreateProjectsAndApiKeys1764288000000, AddProjectChannelPatterns1795000000000, AddProjectRateLimit1795100000000];
+export const migrations = [
+  CreateProjectsAndApiKeys1764288000000,
+  AddProjectChannelPatterns1795000000000,
+  AddProjectRateLimit1795100000000,
+  AddAdminKeysAndAuditLog1795200000000,
+];

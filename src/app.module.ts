@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { JsonBodyMiddleware } from './common/json-body.middleware';
@@ -27,6 +28,7 @@ import { TokensModule } from './tokens/tokens.module';
     TokensModule,
     PublishModule,
     SubscribeProxyModule,
+    AdminModule,
     HealthModule,
     RealtimeProxyModule,
     TestPageModule,

@@ -85,6 +85,7 @@ function setupOpenApi(app: NestExpressApplication): void {
         { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send `apikey <server key>` (or `Bearer <server key>`).' },
         'apikey',
       )
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An admin key (`xs_ak_…`), created with `npm run cli -- admin-keys create`.' }, 'admin-key')
       .build(),
   );
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });

@@ -3,7 +3,12 @@ import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs, USAGE, UsageError } from './cli/args';
 import { CliModule } from './cli/cli.module';
-import { runCommand } from './cli/commands';
+import { runAdminKeyCommand, runAuditCommand } from './cli/admin-commands';
+import { runProjectCommand, type CommandOutput } from './cli/commands';
+import { AdminKeysService } from './admin/admin-keys.service';
+import { AuditLog } from './audit/audit-log';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { ParsedArgs } from './cli/args';
 import { ConfigError } from './config/env.parser';
 import { loadAppConfig } from './config/app.config';
 import { ProjectsService } from './projects/projects.service';
@@ -23,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     loadAppConfig(); // fail on a malformed variable before touching the database
     const context = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
     try {
-      const output = await runCommand(context.get(ProjectsService), args);
+      const output = await run(context, args);
       process.stdout.write((json ? JSON.stringify(output.json) : output.text.join('\n')) + '\n');
       return 0;
     } finally {
@@ -36,6 +41,18 @@ async function main(argv: string[]): Promise<number> {
     if (json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
     process.stderr.write(message + (usage ? `\n\n${USAGE}` : '') + '\n');
     return usage ? 2 : 1;
+  }
+}
+
+/** Each command family with the service it needs. */
+function run(context: INestApplicationContext, args: ParsedArgs): Promise<CommandOutput> {
+  switch (args.words[0]) {
+    case 'admin-keys':
+      return runAdminKeyCommand(context.get(AdminKeysService), args);
+    case 'audit':
+      return runAuditCommand(context.get(AuditLog), args);
+    default:
+      return runProjectCommand(context.get(ProjectsService), args);
   }
 }
 

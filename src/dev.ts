@@ -6,6 +6,7 @@ import { loadOrCreateDevSecrets, readDevProject, saveDevProject } from './dev/de
 import { bootstrap, exitOnStartupError } from './main';
 import { ProjectsService } from './projects/projects.service';
 import { UNRESTRICTED_PATTERNS } from './tenancy/channel-policy';
+import { CLI_ACTOR } from './audit/actor';
 
 /**
  * `npm run dev`: the service with zero configuration. Embedded PostgreSQL, secrets generated once under the
@@ -97,7 +98,7 @@ async function startEngineUnlessConfigured(): Promise<{ line: string; stop?: () 
 async function ensureDevProjectKey(projects: ProjectsService, authenticator: ApiKeyAuthenticator, dataDir: string): Promise<string> {
   const saved = await readDevProject(dataDir);
   if (saved && (await authenticator.check(saved.serverApiKey)).ok) return saved.serverApiKey;
-  const { project, serverApiKey } = await projects.createProject('Development', UNRESTRICTED_PATTERNS);
+  const { project, serverApiKey } = await projects.createProject(CLI_ACTOR, { name: 'Development', channels: UNRESTRICTED_PATTERNS });
   await saveDevProject(dataDir, { projectId: project.id, serverApiKey });
   return serverApiKey;
 }

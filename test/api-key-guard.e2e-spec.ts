@@ -6,6 +6,7 @@ import { generateApiKey } from '../src/projects/api-key';
 import { ProjectChanges } from '../src/projects/project-changes';
 import { ProjectsRepository } from '../src/projects/projects.repository';
 import { ProjectsService } from '../src/projects/projects.service';
+import { CLI_ACTOR } from '../src/audit/actor';
 import { createProject, createTestApp } from './support/app';
 import { ManualClock } from './support/manual-clock';
 
@@ -91,7 +92,7 @@ describe('API-key guard on /api/realtime/*', () => {
 
   it('accepts several active server keys of one project (rotation without downtime)', async () => {
     const { projectId, serverApiKey } = await createProject(app);
-    const { key: second } = await projects.createKey(projectId, 'server');
+    const { key: second } = await projects.createKey(CLI_ACTOR, projectId, 'server');
     await mint(`apikey ${serverApiKey}`).expect(200);
     await mint(`apikey ${second}`).expect(200);
   });
@@ -100,7 +101,7 @@ describe('API-key guard on /api/realtime/*', () => {
     const { projectId, serverApiKey } = await createProject(app);
     await mint(`apikey ${serverApiKey}`).expect(200);
     const [serverKey] = (await projects.listKeys(projectId)).filter((key) => key.kind === 'server');
-    await projects.revokeKey(serverKey.id);
+    await projects.revokeKey(CLI_ACTOR, serverKey.id);
     const response = await eventually(() => mint(`apikey ${serverApiKey}`), 401); // the clock does not move
     expect(response.body).toEqual({ statusCode: 401, error: INVALID_KEY_MESSAGE });
   });
@@ -108,7 +109,7 @@ describe('API-key guard on /api/realtime/*', () => {
   it('refuses every key of a disabled project as soon as the change is announced', async () => {
     const { projectId, serverApiKey } = await createProject(app);
     await mint(`apikey ${serverApiKey}`).expect(200);
-    await projects.disableProject(projectId);
+    await projects.disableProject(CLI_ACTOR, projectId);
     await eventually(() => mint(`apikey ${serverApiKey}`), 401);
     await mint(`apikey ${serverApiKey}`).expect(401);
   });
@@ -139,7 +140,7 @@ describe('API-key guard on /api/realtime/*', () => {
       await app.get(ApiKeyAuthenticator).flushLastUsed();
       expect(writes).toHaveBeenCalledTimes(1);
       const [after] = (await projects.listKeys(projectId)).filter((key) => key.kind === 'server');
-      expect(after.lastUsedAt).toEqual(new Date(clock.now()));
+      expect(after.lastUsedAt).toBe(new Date(clock.now()).toISOString());
     } finally {
       writes.mockRestore();
     }
@@ -157,7 +158,7 @@ describe('API-key cache while this instance hears no announcements', () => {
       const mint = () => request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${serverApiKey}`).send({ userId: 'u' });
       await mint().expect(200);
       const [key] = (await app.get(ProjectsService).listKeys(projectId)).filter((k) => k.kind === 'server');
-      await app.get(ProjectsService).revokeKey(key.id);
+      await app.get(ProjectsService).revokeKey(CLI_ACTOR, key.id);
       clock.advance(4_000);
       await mint().expect(200);
       clock.advance(1_001);
@@ -176,7 +177,7 @@ describe('API-key cache disabled (API_KEY_CACHE_TTL_SECONDS=0)', () => {
       const server = () => request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${serverApiKey}`).send({ userId: 'u' });
       await server().expect(200);
       const [key] = (await app.get(ProjectsService).listKeys(projectId)).filter((k) => k.kind === 'server');
-      await app.get(ProjectsService).revokeKey(key.id);
+      await app.get(ProjectsService).revokeKey(CLI_ACTOR, key.id);
       await server().expect(401);
     } finally {
       await app.close();

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { ProjectsService } from '../src/projects/projects.service';
+import { CLI_ACTOR } from '../src/audit/actor';
 import { createProject, createTestApp } from './support/app';
 import { freePort } from '../src/common/ports';
 import { describeWithEngine, startTestEngine, TestEngine } from './support/engine';
@@ -49,7 +50,7 @@ describe('rate limits per project', () => {
 
   it('applies a project\'s own limit (set with the CLI\'s service) instead of the default', async () => {
     const { projectId, serverApiKey } = await createProject(app, 'Premium');
-    await app.get(ProjectsService).setRateLimit(projectId, 600); // 10 per 1 s window
+    await app.get(ProjectsService).updateProject(CLI_ACTOR, projectId, { rateLimitPerMinute: 600 }); // 10 per 1 s window
     await new Promise((resolve) => setTimeout(resolve, 100)); // the change reaches the key cache
     for (let i = 0; i < 10; i++) await mint(app, serverApiKey).expect(200);
     await mint(app, serverApiKey).expect(429);
@@ -57,7 +58,7 @@ describe('rate limits per project', () => {
 
   it('counts every key and route of a project together', async () => {
     const { projectId, serverApiKey } = await createProject(app, 'Two keys');
-    const { key: second } = await app.get(ProjectsService).createKey(projectId, 'server');
+    const { key: second } = await app.get(ProjectsService).createKey(CLI_ACTOR, projectId, 'server');
     await new Promise((resolve) => setTimeout(resolve, 100));
     await mint(app, serverApiKey).expect(200);
     await mint(app, second).expect(200);

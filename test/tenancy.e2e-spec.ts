@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ProjectsService } from '../src/projects/projects.service';
+import { CLI_ACTOR } from '../src/audit/actor';
 import { createProject, createTestApp, TEST_PROXY_SECRET, TEST_SECRET } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
@@ -188,7 +189,7 @@ describeWithEngine('projects as tenants on one engine', () => {
 
     it('refuses the channels of a disabled project', async () => {
       const { projectId, slug } = await createProject(app, 'Soon disabled', null);
-      await app.get(ProjectsService).disableProject(projectId);
+      await app.get(ProjectsService).disableProject(CLI_ACTOR, projectId);
       await ask(engineRequest(`public:${slug}.x`, projectId), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
     });
 

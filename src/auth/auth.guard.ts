@@ -1,7 +1,9 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AdminKeyAuthenticator } from '../admin/admin-key.authenticator';
+import { RetryAfterException } from '../common/retry-after.exception';
 import { appConfig, type AppConfig } from '../config/app.config';
-import { parseAuthorizationHeader } from '../projects/api-key';
+import { parseAuthorizationHeader } from './authorization-header';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import type { AuthenticatedRequest, Caller } from './authenticated-request';
@@ -11,6 +13,7 @@ import { ROUTE_CALLER, type RouteCaller } from './route-access';
 /** One message for every refused key, so that a key's holder cannot learn whether it is unknown, revoked or disabled. */
 export const INVALID_KEY_MESSAGE = 'Invalid API key: use an active server key (xs_sk_…) of an enabled project.';
 const MISSING_KEY_MESSAGE = 'Missing or malformed Authorization header; send "Authorization: apikey <server key>".';
+export const INVALID_ADMIN_KEY_MESSAGE = 'Invalid admin key: use an active admin key (xs_ak_…) in "Authorization: Bearer <admin key>".';
 
 /**
  * The global guard: establishes who is calling (request.caller) according to the route's @CallableBy
@@ -24,6 +27,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly adminKeys: AdminKeyAuthenticator,
     private readonly failures: AuthFailureLimiter,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
@@ -40,7 +44,9 @@ export class AuthGuard implements CanActivate {
     const address = request.ip ?? 'unknown';
     this.failures.assertNotBlocked(address);
     try {
-      return routeCaller === 'engine' ? this.identifyEngine(request) : await this.identifyProject(request);
+      if (routeCaller === 'engine') return this.identifyEngine(request);
+      if (routeCaller === 'admin') return await this.identifyAdmin(request);
+      return await this.identifyProject(request);
     } catch (error) {
       if (error instanceof UnauthorizedException) await this.failures.recordFailure(address);
       throw error;
@@ -57,6 +63,19 @@ export class AuthGuard implements CanActivate {
       throw new UnauthorizedException(INVALID_KEY_MESSAGE);
     }
     return { kind: 'project', project: check.project };
+  }
+
+  private async identifyAdmin(request: AuthenticatedRequest): Promise<Caller> {
+    const key = parseAuthorizationHeader(request.headers.authorization);
+    if (!key) throw new UnauthorizedException(INVALID_ADMIN_KEY_MESSAGE);
+    const adminKeyId = await this.adminKeys.check(key).catch(() => {
+      throw new RetryAfterException(503, 'The key store is unavailable; retry shortly.', 2);
+    });
+    if (!adminKeyId) {
+      this.logger.warn('Admin key refused');
+      throw new UnauthorizedException(INVALID_ADMIN_KEY_MESSAGE);
+    }
+    return { kind: 'admin', adminKeyId };
   }
 
   private identifyEngine(request: AuthenticatedRequest): Caller {

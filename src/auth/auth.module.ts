@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AdminKeysModule } from '../admin/admin-keys.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { ProjectRateLimitGuard } from '../rate-limit/project-rate-limit.guard';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
@@ -7,7 +8,7 @@ import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { AuthGuard } from './auth.guard';
 
 @Module({
-  imports: [ProjectsModule, RateLimitModule],
+  imports: [ProjectsModule, AdminKeysModule, RateLimitModule],
   providers: [
     ApiKeyAuthenticator,
     // In this order: the rate limit counts per project, which AuthGuard establishes.

@@ -62,6 +62,11 @@ export const USAGE = `Usage: npm run --silent cli -- <command> [--json]
                                       add a key (several active keys per kind are allowed)
   keys list --project PROJECT_ID      list a project's keys (prefixes only)
   keys revoke KEY_ID                  revoke a key
+  projects enable PROJECT_ID          accept the project's keys again
+  admin-keys create --name NAME       create a key for the admin API (xs_ak_…, shown once)
+  admin-keys list                     list admin keys (prefixes only)
+  admin-keys revoke ADMIN_KEY_ID      revoke an admin key
+  audit list [--project PROJECT_ID]   the newest 100 changes, made with the CLI or the admin API
 
   --json prints exactly one JSON object on stdout.
   The database is DATABASE_URL, else the embedded development database (reused if a dev server runs).`;

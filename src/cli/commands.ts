@@ -1,5 +1,4 @@
-import { ApiKey } from '../projects/api-key.entity';
-import { Project } from '../projects/project.entity';
+import { CLI_ACTOR } from '../audit/actor';
 import { ProjectsService } from '../projects/projects.service';
 import { parseChannelPatternList } from '../tenancy/channel-policy';
 import { ParsedArgs, requireOption, requireWord, UsageError } from './args';
@@ -10,44 +9,25 @@ export interface CommandOutput {
   text: string[];
 }
 
-const projectView = (project: Project) => ({
-  id: project.id,
-  name: project.name,
-  slug: project.slug,
-  channels: project.channelPatterns,
-  rateLimitPerMinute: project.rateLimitPerMinute,
-  createdAt: project.createdAt.toISOString(),
-  disabledAt: project.disabledAt?.toISOString() ?? null,
-});
-
-const keyView = (key: ApiKey) => ({
-  id: key.id,
-  projectId: key.projectId,
-  kind: key.kind,
-  prefix: key.prefix,
-  createdAt: key.createdAt.toISOString(),
-  lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-  revokedAt: key.revokedAt?.toISOString() ?? null,
-});
-
-export async function runCommand(service: ProjectsService, args: ParsedArgs): Promise<CommandOutput> {
+/** The operator's project and key commands; every change is audited as made by `cli`. */
+export async function runProjectCommand(service: ProjectsService, args: ParsedArgs): Promise<CommandOutput> {
   const [noun, verb] = args.words;
   switch (`${noun} ${verb}`) {
     case 'projects create': {
       const channels = args.options.channels === undefined ? undefined : parseChannelPatternList(args.options.channels);
-      const { project, serverApiKey, clientApiKey } = await service.createProject(requireOption(args, 'name'), channels);
+      const { project, serverApiKey, clientApiKey } = await service.createProject(CLI_ACTOR, { name: requireOption(args, 'name'), channels });
       return {
-        json: { id: project.id, name: project.name, slug: project.slug, channels: project.channelPatterns, serverApiKey, clientApiKey },
+        json: { id: project.id, name: project.name, slug: project.slug, channels: project.channels, serverApiKey, clientApiKey },
         text: [
           `Created project "${project.name}" (slug ${project.slug}, id ${project.id}).`,
           `Server API key (shown once; keep it on your backend): ${serverApiKey}`,
           `Client API key (shown once): ${clientApiKey}`,
-          `Channels it owns: ${project.channelPatterns.join(', ')}`,
+          `Channels it owns: ${project.channels.join(', ')}`,
         ],
       };
     }
     case 'projects list': {
-      const projects = (await service.listProjects()).map(projectView);
+      const { projects } = await service.listProjects();
       return {
         json: { projects },
         text: projects.length
@@ -56,30 +36,35 @@ export async function runCommand(service: ProjectsService, args: ParsedArgs): Pr
       };
     }
     case 'projects disable': {
-      const project = projectView(await service.disableProject(requireWord(args, 2, 'PROJECT_ID')));
+      const project = await service.disableProject(CLI_ACTOR, requireWord(args, 2, 'PROJECT_ID'));
       return { json: project, text: [`Project ${project.id} is disabled (since ${project.disabledAt}).`] };
     }
+    case 'projects enable': {
+      const project = await service.enableProject(CLI_ACTOR, requireWord(args, 2, 'PROJECT_ID'));
+      return { json: project, text: [`Project ${project.id} is enabled.`] };
+    }
     case 'projects set-channels': {
-      const patterns = parseChannelPatternList(requireWord(args, 3, 'PATTERNS'));
-      const project = projectView(await service.setChannelPatterns(requireWord(args, 2, 'PROJECT_ID'), patterns));
+      const channels = parseChannelPatternList(requireWord(args, 3, 'PATTERNS'));
+      const project = await service.updateProject(CLI_ACTOR, requireWord(args, 2, 'PROJECT_ID'), { channels });
       return { json: project, text: [`Project ${project.id} now owns the channels: ${project.channels.join(', ')}`] };
     }
     case 'projects set-rate-limit': {
       const value = requireWord(args, 3, 'LIMIT');
       if (value !== 'default' && !/^\d+$/.test(value)) throw new UsageError(`LIMIT is a number of requests per minute or "default", got "${value}"`);
-      const project = projectView(await service.setRateLimit(requireWord(args, 2, 'PROJECT_ID'), value === 'default' ? null : Number(value)));
+      const rateLimitPerMinute = value === 'default' ? null : Number(value);
+      const project = await service.updateProject(CLI_ACTOR, requireWord(args, 2, 'PROJECT_ID'), { rateLimitPerMinute });
       const limit = project.rateLimitPerMinute === null ? 'the deployment default (RATE_LIMIT_PER_MINUTE)' : `${project.rateLimitPerMinute} requests per minute`;
       return { json: project, text: [`Project ${project.id} is limited to ${limit}.`] };
     }
     case 'keys create': {
-      const { apiKey, key } = await service.createKey(requireOption(args, 'project'), requireOption(args, 'kind'));
+      const { apiKey, key } = await service.createKey(CLI_ACTOR, requireOption(args, 'project'), requireOption(args, 'kind'));
       return {
         json: { id: apiKey.id, projectId: apiKey.projectId, kind: apiKey.kind, key },
         text: [`Created ${apiKey.kind} key ${apiKey.id}.`, `Key (shown once): ${key}`],
       };
     }
     case 'keys list': {
-      const keys = (await service.listKeys(requireOption(args, 'project'))).map(keyView);
+      const keys = await service.listKeys(requireOption(args, 'project'));
       return {
         json: { keys },
         text: keys.map(
@@ -88,7 +73,7 @@ export async function runCommand(service: ProjectsService, args: ParsedArgs): Pr
       };
     }
     case 'keys revoke': {
-      const key = keyView(await service.revokeKey(requireWord(args, 2, 'KEY_ID')));
+      const key = await service.revokeKey(CLI_ACTOR, requireWord(args, 2, 'KEY_ID'));
       return { json: key, text: [`Key ${key.id} (${key.prefix}…) is revoked (since ${key.revokedAt}).`] };
     }
     default:

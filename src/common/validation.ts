@@ -97,6 +97,17 @@ export class StrictValidationPipe extends ValidationPipe {
       const problem = `${tooDeep} must not be nested more than ${MAX_FIELD_DEPTH} levels deep`;
       throw new BadRequestException({ message: `Invalid request body: ${problem}.`, details: [problem] });
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      throw metadata.type === 'query' ? asQueryError(error) : error;
+    }
   }
+}
+
+/** The same problems, named as the query's rather than the body's. */
+function asQueryError(error: unknown): unknown {
+  if (!(error instanceof BadRequestException)) return error;
+  const { details } = error.getResponse() as { details?: string[] };
+  return details ? new BadRequestException({ message: `Invalid query: ${details.join('; ')}.`, details }) : error;
 }

@@ -1,9 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
+import { AdminKey } from '../admin/admin-key.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { ApiKey } from '../projects/api-key.entity';
 import { Project } from '../projects/project.entity';
 
-export const entities = [Project, ApiKey];
+export const entities = [Project, ApiKey, AdminKey, AuditEntry];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

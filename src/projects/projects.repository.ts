@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import { EntityManager, IsNull } from 'typeorm';
+import type { Actor } from '../audit/actor';
+import { AuditLog, type AuditRecord } from '../audit/audit-log';
 import type { ApiKeyKind } from './api-key';
 import { ApiKey } from './api-key.entity';
 import { Project } from './project.entity';
@@ -11,85 +13,68 @@ export interface NewKey {
   hash: string;
 }
 
+export type ProjectChange = Partial<Pick<Project, 'name' | 'channelPatterns' | 'rateLimitPerMinute' | 'disabledAt'>>;
+
 /** Everything the service needs from the projects and api_keys tables, and nothing more. */
 @Injectable()
 export class ProjectsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
 
-  private get projects() {
-    return this.dataSource.getRepository(Project);
+  /** Runs `work` in one transaction, with a repository bound to it. */
+  transaction<T>(work: (tx: ProjectsRepository) => Promise<T>): Promise<T> {
+    return this.manager.transaction((manager) => work(new ProjectsRepository(manager)));
   }
 
-  private get keys() {
-    return this.dataSource.getRepository(ApiKey);
+  audit(actor: Actor, record: AuditRecord): Promise<unknown> {
+    return AuditLog.append(this.manager, actor, record);
   }
 
-  /** Creates a project and its first keys in one transaction. */
-  createProjectWithKeys(fields: Pick<Project, 'name' | 'slug' | 'channelPatterns'>, keys: NewKey[]): Promise<{ project: Project; keys: ApiKey[] }> {
-    return this.dataSource.transaction(async (manager) => {
-      const project = await manager.save(manager.create(Project, fields));
-      const saved = await manager.save(keys.map((key) => manager.create(ApiKey, { ...key, projectId: project.id })));
-      return { project, keys: saved };
-    });
+  async createProject(fields: Pick<Project, 'name' | 'slug' | 'channelPatterns' | 'rateLimitPerMinute'>): Promise<Project> {
+    return this.manager.save(this.manager.create(Project, fields));
   }
 
   slugExists(slug: string): Promise<boolean> {
-    return this.projects.exists({ where: { slug } });
+    return this.manager.exists(Project, { where: { slug } });
   }
 
-  listProjects(): Promise<Project[]> {
-    return this.projects.find({ order: { createdAt: 'ASC' } });
+  listProjects(page?: { offset: number; limit: number }): Promise<[Project[], number]> {
+    return this.manager.findAndCount(Project, { order: { createdAt: 'ASC', id: 'ASC' }, skip: page?.offset, take: page?.limit });
   }
 
   findProject(id: string): Promise<Project | null> {
-    return this.projects.findOne({ where: { id } });
+    return this.manager.findOne(Project, { where: { id } });
   }
 
-  async disableProject(id: string, at: Date): Promise<Project | null> {
-    await this.projects.update({ id, disabledAt: IsNull() }, { disabledAt: at });
-    return this.findProject(id);
-  }
-
-  async setChannelPatterns(id: string, channelPatterns: string[]): Promise<Project | null> {
-    await this.projects.update({ id }, { channelPatterns });
-    return this.findProject(id);
-  }
-
-  async setRateLimit(id: string, rateLimitPerMinute: number | null): Promise<Project | null> {
-    await this.projects.update({ id }, { rateLimitPerMinute });
-    return this.findProject(id);
+  async updateProject(id: string, change: ProjectChange): Promise<void> {
+    await this.manager.update(Project, { id }, change);
   }
 
   createKey(projectId: string, key: NewKey): Promise<ApiKey> {
-    return this.keys.save(this.keys.create({ ...key, projectId }));
+    return this.manager.save(this.manager.create(ApiKey, { ...key, projectId }));
   }
 
   listKeys(projectId: string): Promise<ApiKey[]> {
-    return this.keys.find({ where: { projectId }, order: { createdAt: 'ASC' } });
+    return this.manager.find(ApiKey, { where: { projectId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   findKey(id: string): Promise<ApiKey | null> {
-    return this.keys.findOne({ where: { id } });
+    return this.manager.findOne(ApiKey, { where: { id } });
   }
 
-  async revokeKey(id: string, at: Date): Promise<ApiKey | null> {
-    await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: at });
-    return this.findKey(id);
+  /** Revokes the key unless it already is; returns whether this call revoked it. */
+  async revokeKey(id: string, at: Date): Promise<boolean> {
+    const result = await this.manager.update(ApiKey, { id, revokedAt: IsNull() }, { revokedAt: at });
+    return (result.affected ?? 0) > 0;
   }
 
   /** The key with this hash and its project, whatever their state (the caller decides what is usable). */
   getKeyByHash(hash: string): Promise<ApiKey | null> {
-    return this.keys.findOne({ where: { hash }, relations: { project: true } });
+    return this.manager.findOne(ApiKey, { where: { hash }, relations: { project: true } });
   }
 
   /** One write for many keys: last_used_at is kept up to date in batches, not per request. */
   async touchKeys(ids: string[], at: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.keys
-      .createQueryBuilder()
-      .update()
-      .set({ lastUsedAt: at })
-      .where('id IN (:...ids)', { ids })
-      .execute();
+    await this.manager.createQueryBuilder().update(ApiKey).set({ lastUsedAt: at }).where('id IN (:...ids)', { ids }).execute();
   }
 }

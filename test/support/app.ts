@@ -4,6 +4,7 @@ import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
 import { ProjectsService } from '../../src/projects/projects.service';
+import { CLI_ACTOR } from '../../src/audit/actor';
 import { UNRESTRICTED_PATTERNS } from '../../src/tenancy/channel-policy';
 
 export const TEST_SECRET = 'test-hmac-secret-with-at-least-32-characters';
@@ -59,6 +60,6 @@ function setEnv(env: Record<string, string | undefined>): void {
  * given (null: the default policy of a new project, `*:<slug>.*`).
  */
 export async function createProject(app: NestExpressApplication, name = 'Test project', channels: readonly string[] | null = UNRESTRICTED_PATTERNS) {
-  const { project, serverApiKey, clientApiKey } = await app.get(ProjectsService).createProject(name, channels ?? undefined);
+  const { project, serverApiKey, clientApiKey } = await app.get(ProjectsService).createProject(CLI_ACTOR, { name, channels: channels ?? undefined });
   return { projectId: project.id, slug: project.slug, serverApiKey, clientApiKey };
 }

@@ -1,0 +1,110 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsString, IsUUID, Max, Min, ValidateIf } from 'class-validator';
+import { IsOmittable } from '../../common/validation';
+import { API_KEY_KINDS } from '../../projects/api-key';
+import { AuditEntryView } from '../../audit/audit-entry.view';
+import { KeyView, ProjectView } from '../../projects/dto/project.views';
+import { MAX_NAME_LENGTH, MAX_RATE_LIMIT } from '../../projects/projects.service';
+import { MAX_PATTERNS } from '../../tenancy/channel-policy';
+
+/*
+ * The admin API's request and response shapes. They check types only: the rules on values (name length,
+ * the pattern grammar, the rate-limit range) live once, in ProjectsService, which the CLI uses too.
+ */
+
+export class CreateProjectDto {
+  @ApiProperty({ example: 'Acme', maxLength: MAX_NAME_LENGTH })
+  @IsString({ message: 'name must be a string' })
+  name: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['*:acme.*'], maxItems: MAX_PATTERNS, description: 'Channel patterns; default `*:<slug>.*`.' })
+  @IsOmittable()
+  @IsArray({ message: 'channels must be an array of patterns' })
+  @IsString({ each: true, message: 'channels must contain only strings' })
+  channels?: string[];
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_RATE_LIMIT, description: 'Requests per minute; null or absent: the deployment default.' })
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @IsInt({ message: 'rateLimitPerMinute must be an integer or null' })
+  rateLimitPerMinute?: number | null;
+}
+
+export class UpdateProjectDto {
+  @ApiPropertyOptional({ example: 'Acme Inc.', maxLength: MAX_NAME_LENGTH })
+  @IsOmittable()
+  @IsString({ message: 'name must be a string' })
+  name?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['*:acme.*', 'public:shared.*'], maxItems: MAX_PATTERNS })
+  @IsOmittable()
+  @IsArray({ message: 'channels must be an array of patterns' })
+  @IsString({ each: true, message: 'channels must contain only strings' })
+  channels?: string[];
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_RATE_LIMIT, description: 'null: back to the deployment default.' })
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @IsInt({ message: 'rateLimitPerMinute must be an integer or null' })
+  rateLimitPerMinute?: number | null;
+}
+
+export class CreateKeyDto {
+  @ApiProperty({ enum: API_KEY_KINDS })
+  @IsIn(API_KEY_KINDS as string[], { message: `kind must be one of: ${API_KEY_KINDS.join(', ')}` })
+  kind: string;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
+  @IsOmittable()
+  @Type(() => Number)
+  @IsInt({ message: 'page must be a whole number from 1' })
+  @Min(1, { message: 'page must be a whole number from 1' })
+  page?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @IsOmittable()
+  @Type(() => Number)
+  @IsInt({ message: `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  @Min(1, { message: `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  @Max(MAX_PAGE_SIZE, { message: `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  pageSize?: number;
+}
+
+export class AuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the entries of this project.' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'projectId must be a UUID' })
+  projectId?: string;
+}
+
+export class CreatedProjectDto {
+  @ApiProperty() project: ProjectView;
+  @ApiProperty({ description: 'Shown once: only its hash is kept.' }) serverApiKey: string;
+  @ApiProperty({ description: 'Shown once: only its hash is kept.' }) clientApiKey: string;
+}
+
+export class ProjectPageDto {
+  @ApiProperty({ type: [ProjectView] }) projects: ProjectView[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
+export class CreatedKeyDto {
+  @ApiProperty() apiKey: KeyView;
+  @ApiProperty({ description: 'Shown once: only its hash is kept.' }) key: string;
+}
+
+export class KeyListDto {
+  @ApiProperty({ type: [KeyView] }) keys: KeyView[];
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryView] }) entries: AuditEntryView[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
