@@ -4,8 +4,9 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from './src/config/app.config';
 import { dataSourceOptions } from './src/database/data-source.options';
+import { ENTITIES } from './src/entities';
 
 const { databaseUrl } = loadAppConfig();
 if (!databaseUrl) throw new Error('Set DATABASE_URL to the database to compare the entities with.');
 
-export default new DataSource(dataSourceOptions(databaseUrl));
+export default new DataSource(dataSourceOptions(databaseUrl, ENTITIES));

@@ -24,7 +24,8 @@ async function controlPlane(path, body) {
   return json;
 }
 const fetchConnectionToken = async () => (await controlPlane('/api/realtime/token', { userId, ttlSeconds: 900 })).token;
-const fetchSubscriptionToken = async (ctx) => (await controlPlane('/api/realtime/subscription-token', { userId, channel: ctx.channel })).token;
+const fetchSubscriptionToken = async (ctx) =>
+  (await controlPlane('/api/realtime/subscription-token', { userId, channel: ctx.channel })).token;
 
 const client = new Centrifuge(`${origin.replace(/^http/, 'ws')}/realtime/connection/websocket`, {
   websocket: WebSocket, // browsers have WebSocket built in; Node needs the `ws` package

@@ -52,7 +52,10 @@ $('connect').onclick = () => {
   if (client) client.disconnect();
   const url = $('origin').value.replace(/\/+$/, '').replace(/^http/, 'ws') + '/realtime/connection/websocket';
   client = new Centrifuge(url, { token: connectionToken, getToken: mintConnectionToken });
-  client.on('connecting', (ctx) => { setStatus('connectionStatus', 'connecting'); log('connecting (' + ctx.code + ': ' + ctx.reason + ')'); });
+  client.on('connecting', (ctx) => {
+    setStatus('connectionStatus', 'connecting');
+    log('connecting (' + ctx.code + ': ' + ctx.reason + ')');
+  });
   client.on('connected', (ctx) => {
     setStatus('connectionStatus', 'connected', 'connected');
     log('connected as client ' + ctx.client + ' over ' + ctx.transport, 'ok');
@@ -73,10 +76,15 @@ $('connect').onclick = () => {
 $('disconnect').onclick = () => client && client.disconnect();
 
 $('subscribe').onclick = () => {
-  if (subscription) { subscription.unsubscribe(); client.removeSubscription(subscription); }
+  if (subscription) {
+    subscription.unsubscribe();
+    client.removeSubscription(subscription);
+  }
   const channel = $('channel').value.trim();
   const options = channel.startsWith('private:')
-    ? { getToken: async (ctx) => (await api('/api/realtime/subscription-token', { userId: $('userId').value, channel: ctx.channel })).token }
+    ? {
+        getToken: async (ctx) => (await api('/api/realtime/subscription-token', { userId: $('userId').value, channel: ctx.channel })).token,
+      }
     : {};
   subscription = client.newSubscription(channel, options);
   subscription.on('subscribing', () => setStatus('subscriptionStatus', 'subscribing'));

@@ -5,10 +5,12 @@ import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { JsonBodyMiddleware } from './common/json-body.middleware';
 import { loggerParams } from './common/logging';
-import { appConfig, type AppConfig } from './config/app.config';
+import { httpConfig, type HttpConfig } from './config/app.config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
 import { PublishModule } from './publish/publish.module';
 import { RealtimeProxyMiddleware } from './realtime-proxy/realtime-proxy.middleware';
@@ -21,8 +23,9 @@ import { TokensModule } from './tokens/tokens.module';
   imports: [
     AppConfigModule,
     CommonModule,
-    LoggerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (config: AppConfig) => loggerParams(config) }),
-    DatabaseModule,
+    MetricsModule,
+    LoggerModule.forRootAsync({ inject: [httpConfig.KEY], useFactory: (config: HttpConfig) => loggerParams(config) }),
+    DatabaseModule.forRoot(ENTITIES),
     ProjectsModule,
     AuthModule,
     TokensModule,

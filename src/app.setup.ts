@@ -3,11 +3,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { HttpExceptionFilter } from './common/http-exception.filter';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { trustFunction } from './common/trust-proxy';
 import { StrictValidationPipe } from './common/validation';
 import { ShutdownDrain } from './health/shutdown-drain';
-import { appConfig, type AppConfig } from './config/app.config';
+import { RequestMetrics } from './metrics/request-metrics.middleware';
+import { httpConfig, type HttpConfig } from './config/app.config';
 import { RealtimeProxy } from './realtime-proxy/realtime-proxy';
 
 const DOCS_PATH = 'api/docs';
@@ -17,17 +18,18 @@ const DOCS_PATH = 'api/docs';
  * exactly the application users run.
  */
 export function setupApp(app: NestExpressApplication): void {
-  const config = app.get<AppConfig>(appConfig.KEY);
+  const config = app.get<HttpConfig>(httpConfig.KEY);
   app.useLogger(app.get(Logger));
   // Client addresses and schemes come from X-Forwarded-* only when the hop that sent them is trusted.
   app.set('trust proxy', trustFunction(config.trustProxy));
   limitSlowClients(app, config.headersTimeoutMs);
+  app.use(app.get(RequestMetrics).middleware);
   app.use(securityHeaders());
   app.use(app.get(ShutdownDrain).closeConnectionsWhileDraining);
   // WebSocket upgrades never reach Express: the proxy takes them from the server's `upgrade` event.
   app.get(RealtimeProxy).attachTo(app.getHttpServer());
   app.useGlobalPipes(new StrictValidationPipe());
-  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   if (config.apiDocs) setupOpenApi(app);
@@ -68,7 +70,10 @@ function securityHeaders() {
   };
   const strict = helmet({ contentSecurityPolicy: { useDefaults: false, directives } });
   const docs = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: { ...directives, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { ...directives, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] },
+    },
   });
   return (req: Parameters<typeof strict>[0], res: Parameters<typeof strict>[1], next: Parameters<typeof strict>[2]) =>
     (req.url?.startsWith(`/${DOCS_PATH}`) ? docs : strict)(req, res, next);
@@ -85,7 +90,10 @@ function setupOpenApi(app: NestExpressApplication): void {
         { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send `apikey <server key>` (or `Bearer <server key>`).' },
         'apikey',
       )
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An admin key (`xs_ak_…`), created with `npm run cli -- admin-keys create`.' }, 'admin-key')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'An admin key (`xs_ak_…`), created with `npm run cli -- admin-keys create`.' },
+        'admin-key',
+      )
       .build(),
   );
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });

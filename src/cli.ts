@@ -36,8 +36,13 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     const usage = error instanceof UsageError;
-    const known = usage || error instanceof HttpException || error instanceof ConfigError || error instanceof ChannelPatternError || error instanceof StartupError;
-    const message = known ? (error as Error).message : `Unexpected failure: ${(error as Error)?.message ?? error}`;
+    const known =
+      usage ||
+      error instanceof HttpException ||
+      error instanceof ConfigError ||
+      error instanceof ChannelPatternError ||
+      error instanceof StartupError;
+    const message = known ? error.message : `Unexpected failure: ${(error as Error)?.message ?? error}`;
     if (json) process.stdout.write(JSON.stringify({ error: message }) + '\n');
     process.stderr.write(message + (usage ? `\n\n${USAGE}` : '') + '\n');
     return usage ? 2 : 1;
@@ -56,4 +61,4 @@ function run(context: INestApplicationContext, args: ParsedArgs): Promise<Comman
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
-import { applyEnvDefaults, loadAppConfig } from './config/app.config';
+import { environmentSets, loadAppConfig, useEnvironmentDefaults } from './config/app.config';
 import { startDevEngine } from './dev/dev-engine';
 import { loadOrCreateDevSecrets, readDevProject, saveDevProject } from './dev/dev-state';
 import { bootstrap, exitOnStartupError } from './main';
+import { PinoLogger } from 'nestjs-pino';
 import { ProjectsService } from './projects/projects.service';
 import { UNRESTRICTED_PATTERNS } from './tenancy/channel-policy';
 import { CLI_ACTOR } from './audit/actor';
@@ -16,12 +17,18 @@ import { CLI_ACTOR } from './audit/actor';
 async function dev(): Promise<void> {
   const { dataDir } = loadAppConfig();
   const secrets = await loadOrCreateDevSecrets(dataDir);
-  applyEnvDefaults({
+  // A quiet boot: unless LOG_LEVEL says otherwise, only warnings until the banner, then requests at info.
+  const quietBoot = !environmentSets('LOG_LEVEL');
+  const defaults = {
+    LOG_FORMAT: 'pretty',
+    LOG_LEVEL: 'warn',
     CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secrets.tokenHmacSecret,
     CENTRIFUGO_API_KEY: secrets.engineApiKey,
     ENGINE_PROXY_SECRET: secrets.engineProxySecret,
-  });
+  };
+  useEnvironmentDefaults(defaults);
   const engine = await startEngineUnlessConfigured();
+  if (engine.url) useEnvironmentDefaults({ ...defaults, CENTRIFUGO_UPSTREAM_URL: engine.url });
 
   const { app, config } = await bootstrap();
   const serverApiKey = await ensureDevProjectKey(app.get(ProjectsService), app.get(ApiKeyAuthenticator), dataDir);
@@ -45,10 +52,14 @@ async function dev(): Promise<void> {
       }),
       '',
       'Publish to a channel:',
-      ...curl(`${origin}/api/realtime/publish`, serverApiKey, { channel: 'public:lobby', data: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } }),
+      ...curl(`${origin}/api/realtime/publish`, serverApiKey, {
+        channel: 'public:lobby',
+        data: { type: 'ping', at: '2026-03-30T12:00:00.000Z' },
+      }),
       '',
     ].join('\n') + '\n',
   );
+  if (quietBoot) PinoLogger.root.level = 'info';
 }
 
 /** A ready-to-paste curl for a JSON POST with the dev key. */
@@ -65,7 +76,7 @@ function curl(url: string, serverApiKey: string, body: object): string[] {
  * A local Centrifugo with the dev secrets, unless CENTRIFUGO_UPSTREAM_URL names one already.
  * Returns the line to print about the engine.
  */
-async function startEngineUnlessConfigured(): Promise<{ line: string; stop?: () => void }> {
+async function startEngineUnlessConfigured(): Promise<{ line: string; url?: string; stop?: () => void }> {
   const config = loadAppConfig();
   if (config.engineUrl) return { line: `${config.engineUrl} (CENTRIFUGO_UPSTREAM_URL)` };
   const started = await startDevEngine({
@@ -78,15 +89,15 @@ async function startEngineUnlessConfigured(): Promise<{ line: string; stop?: () 
   });
   if ('missing' in started) {
     return {
-      line: `NOT RUNNING: ${started.missing}. Run \`npm run engine:install\` (needs Go) or set CENTRIFUGO_UPSTREAM_URL; until then publish answers 503 and /realtime 502.`,
+      line: `NOT RUNNING: ${started.missing}. Until then publish answers 503 and /realtime 502.`,
     };
   }
   const { engine } = started;
-  applyEnvDefaults({ CENTRIFUGO_UPSTREAM_URL: engine.url });
   // Stop the engine with the app: when its server closes (SIGINT/SIGTERM), or at the latest on exit.
   process.once('exit', () => engine.process.kill('SIGTERM'));
   return {
     line: `Centrifugo ${engine.url} (config in ${config.dataDir}/centrifugo/config.json); browsers connect through ws://localhost:${config.port}/realtime/connection/websocket`,
+    url: engine.url,
     stop: () => void engine.stop(),
   };
 }

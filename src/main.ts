@@ -10,7 +10,12 @@ import { loadAppConfig, type AppConfig } from './config/app.config';
 export async function bootstrap(): Promise<{ app: NestExpressApplication; config: AppConfig }> {
   const config = loadAppConfig();
   // A failing start is reported by exitOnStartupError alone (one line for known problems), not also by Nest.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, autoFlushLogs: false, abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    autoFlushLogs: false,
+    abortOnError: false,
+    bodyParser: false,
+  });
   setupApp(app);
   app.flushLogs(); // what was buffered while the modules started, now through the app's logger
   await app.listen(config.port);
@@ -24,7 +29,7 @@ export function exitOnStartupError(error: unknown): never {
       ? `Configuration error: ${error.message}`
       : error instanceof StartupError
         ? error.message
-        : `Startup failed: ${(error as Error)?.stack ?? error}`;
+        : `Startup failed: ${(error as Error)?.stack ?? String(error)}`;
   process.stderr.write(message + '\n');
   process.exit(1);
 }

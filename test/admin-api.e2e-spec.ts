@@ -24,22 +24,33 @@ describe('admin API (/api/admin)', () => {
     request(app.getHttpServer())[method](`/api/admin${path}`).set('Authorization', `Bearer ${key}`);
   const mint = (key: string, body: object = { userId: 'u' }) =>
     request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${key}`).send(body);
-  const auditOf = async (projectId: string) => (await admin('get', `/audit?projectId=${projectId}`).expect(200)).body.entries as Array<Record<string, any>>;
+  const auditOf = async (projectId: string) =>
+    (await admin('get', `/audit?projectId=${projectId}`).expect(200)).body.entries as Array<Record<string, any>>;
 
-  it('runs the dashboard\'s flow, and audits each step with the admin key as actor', async () => {
+  it("runs the dashboard's flow, and audits each step with the admin key as actor", async () => {
     expect(adminKey).toMatch(/^xs_ak_[A-Za-z0-9_-]{43}$/);
 
     const created = await admin('post', '/projects').send({ name: 'Dashboard Project' }).expect(201);
     const { project, serverApiKey, clientApiKey } = created.body;
-    expect(project).toMatchObject({ name: 'Dashboard Project', channels: [`*:${project.slug}.*`], rateLimitPerMinute: null, disabledAt: null });
+    expect(project).toMatchObject({
+      name: 'Dashboard Project',
+      channels: [`*:${project.slug}.*`],
+      rateLimitPerMinute: null,
+      disabledAt: null,
+    });
     expect(clientApiKey).toMatch(/^xs_pk_/);
     await mint(serverApiKey, { userId: 'u', channels: [`public:${project.slug}.lobby`] }).expect(200);
 
     const key = (await admin('post', `/projects/${project.id}/keys`).send({ kind: 'server' }).expect(201)).body;
-    expect(key).toMatchObject({ apiKey: { projectId: project.id, kind: 'server', revokedAt: null }, key: expect.stringMatching(/^xs_sk_/) });
+    expect(key).toMatchObject({
+      apiKey: { projectId: project.id, kind: 'server', revokedAt: null },
+      key: expect.stringMatching(/^xs_sk_/),
+    });
     await mint(key.key).expect(200);
 
-    const patterned = await admin('patch', `/projects/${project.id}`).send({ channels: ['public:shared.*'] }).expect(200);
+    const patterned = await admin('patch', `/projects/${project.id}`)
+      .send({ channels: ['public:shared.*'] })
+      .expect(200);
     expect(patterned.body.channels).toEqual(['public:shared.*']);
     await mint(serverApiKey, { userId: 'u', channels: ['public:shared.x'] }).expect(200);
 
@@ -52,8 +63,15 @@ describe('admin API (/api/admin)', () => {
     await mint(serverApiKey).expect(401);
 
     const entries = await auditOf(project.id);
-    expect(entries.map((entry) => entry.action)).toEqual(['project.disable', 'key.revoke', 'project.update', 'key.create', 'project.create']);
-    for (const entry of entries) expect(entry).toMatchObject({ actor: 'admin-key', adminKeyId, projectId: project.id, at: expect.any(String) });
+    expect(entries.map((entry) => entry.action)).toEqual([
+      'project.disable',
+      'key.revoke',
+      'project.update',
+      'key.create',
+      'project.create',
+    ]);
+    for (const entry of entries)
+      expect(entry).toMatchObject({ actor: 'admin-key', adminKeyId, projectId: project.id, at: expect.any(String) });
     expect(entries[1]).toMatchObject({ keyId: key.apiKey.id, before: { revokedAt: null }, after: { revokedAt: revoked.body.revokedAt } });
     expect(entries[2]).toMatchObject({ before: { channels: [`*:${project.slug}.*`] }, after: { channels: ['public:shared.*'] } });
     // No secret in the log: keys appear by prefix only.
@@ -63,33 +81,64 @@ describe('admin API (/api/admin)', () => {
 
   it('lists projects page by page, and gets, renames, limits and re-enables one', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await admin('post', '/projects').send({ name: `Paged ${i}` }).expect(201)).body.project.id);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          await admin('post', '/projects')
+            .send({ name: `Paged ${i}` })
+            .expect(201)
+        ).body.project.id,
+      );
     const first = (await admin('get', '/projects?page=1&pageSize=2').expect(200)).body;
     expect(first).toMatchObject({ page: 1, pageSize: 2, total: expect.any(Number) });
     expect(first.projects).toHaveLength(2);
     const last = (await admin('get', `/projects?page=${Math.ceil(first.total / 2)}&pageSize=2`).expect(200)).body;
     expect(last.projects.map((p: { id: string }) => p.id)).toContain(ids[2]);
 
-    await admin('get', `/projects/${ids[0]}`).expect(200).expect((res) => expect(res.body.name).toBe('Paged 0'));
+    await admin('get', `/projects/${ids[0]}`)
+      .expect(200)
+      .expect((res) => expect(res.body.name).toBe('Paged 0'));
     const changed = await admin('patch', `/projects/${ids[0]}`).send({ name: 'Renamed', rateLimitPerMinute: 120 }).expect(200);
     expect(changed.body).toMatchObject({ name: 'Renamed', rateLimitPerMinute: 120 });
     expect((await admin('patch', `/projects/${ids[0]}`).send({ rateLimitPerMinute: null }).expect(200)).body.rateLimitPerMinute).toBeNull();
-    await admin('post', `/projects/${ids[0]}/disable`).expect(200);
+    const disabledAt = (await admin('post', `/projects/${ids[0]}/disable`).expect(200)).body.disabledAt;
+    // Disabling again changes nothing and audits nothing.
+    expect((await admin('post', `/projects/${ids[0]}/disable`).expect(200)).body.disabledAt).toBe(disabledAt);
+    expect((await auditOf(ids[0])).filter((entry) => entry.action === 'project.disable')).toHaveLength(1);
     expect((await admin('post', `/projects/${ids[0]}/enable`).expect(200)).body.disabledAt).toBeNull();
     const keys = (await admin('get', `/projects/${ids[0]}/keys`).expect(200)).body.keys;
     expect(keys.map((k: { kind: string }) => k.kind).sort()).toEqual(['client', 'server']);
-    for (const key of keys) expect(Object.keys(key).sort()).toEqual(['createdAt', 'id', 'kind', 'lastUsedAt', 'prefix', 'projectId', 'revokedAt']);
+    for (const key of keys)
+      expect(Object.keys(key).sort()).toEqual(['createdAt', 'id', 'kind', 'lastUsedAt', 'prefix', 'projectId', 'revokedAt']);
   });
 
   it.each([
     ['post', '/projects', { name: '' }, 400, 'A project name must be 1 to 200 characters long.'],
-    ['post', '/projects', { name: 'x', channels: [':bad'] }, 400, 'Invalid channel pattern ":bad": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".'],
-    ['post', '/projects', { name: 'x', rateLimitPerMinute: 0 }, 400, 'A rate limit is a whole number of requests per minute from 1 to 10000000.'],
+    [
+      'post',
+      '/projects',
+      { name: 'x', channels: [':bad'] },
+      400,
+      'Invalid channel pattern ":bad": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".',
+    ],
+    [
+      'post',
+      '/projects',
+      { name: 'x', rateLimitPerMinute: 0 },
+      400,
+      'A rate limit is a whole number of requests per minute from 1 to 10000000.',
+    ],
     ['post', '/projects', { name: 'x', extra: 1 }, 400, 'Invalid request body: unknown field "extra".'],
     ['get', '/projects/not-a-uuid', undefined, 400, 'A project id is a UUID, got "not-a-uuid".'],
     ['get', '/projects/00000000-0000-4000-8000-000000000000', undefined, 404, 'No project with id 00000000-0000-4000-8000-000000000000.'],
     ['get', '/projects?pageSize=101', undefined, 400, 'Invalid query: pageSize must be a whole number from 1 to 100.'],
-    ['post', '/projects/00000000-0000-4000-8000-000000000000/keys', { kind: 'admin' }, 400, 'Invalid request body: kind must be one of: server, client.'],
+    [
+      'post',
+      '/projects/00000000-0000-4000-8000-000000000000/keys',
+      { kind: 'admin' },
+      400,
+      'Invalid request body: kind must be one of: server, client.',
+    ],
     ['get', '/audit?projectId=nope', undefined, 400, 'Invalid query: projectId must be a UUID.'],
   ] as const)('%s %s with %j answers %i', async (method, path, body, status, error) => {
     const call = admin(method, path);
@@ -97,16 +146,18 @@ describe('admin API (/api/admin)', () => {
     expect(response.body).toMatchObject({ statusCode: status, error });
   });
 
-  it('refuses an empty change, and revoking another project\'s key through this project\'s path', async () => {
+  it("refuses an empty change, and revoking another project's key through this project's path", async () => {
     const a = (await admin('post', '/projects').send({ name: 'Owner A' }).expect(201)).body.project;
     const b = (await admin('post', '/projects').send({ name: 'Owner B' }).expect(201)).body.project;
     await admin('patch', `/projects/${a.id}`).send({}).expect(400);
     const [bKey] = (await admin('get', `/projects/${b.id}/keys`).expect(200)).body.keys;
     await admin('delete', `/projects/${a.id}/keys/${bKey.id}`).expect(404);
-    expect((await admin('get', `/projects/${b.id}/keys`).expect(200)).body.keys.every((k: { revokedAt: null }) => k.revokedAt === null)).toBe(true);
+    expect(
+      (await admin('get', `/projects/${b.id}/keys`).expect(200)).body.keys.every((k: { revokedAt: null }) => k.revokedAt === null),
+    ).toBe(true);
   });
 
-  describe('keys of one kind never open the other\'s routes', () => {
+  describe("keys of one kind never open the other's routes", () => {
     it('refuses a project key, a client key, no key and a made-up admin key on admin routes with 401', async () => {
       const { serverApiKey, clientApiKey } = (await admin('post', '/projects').send({ name: 'Cross use' }).expect(201)).body;
       for (const key of [serverApiKey, clientApiKey, 'xs_ak_' + 'A'.repeat(43)]) {
@@ -117,25 +168,35 @@ describe('admin API (/api/admin)', () => {
 
     it('refuses an admin key on the project routes with 401', async () => {
       expect((await mint(adminKey).expect(401)).body.error).toBe(INVALID_KEY_MESSAGE);
-      await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', `Bearer ${adminKey}`).send({ channel: 'public:x', data: {} }).expect(401);
+      await request(app.getHttpServer())
+        .post('/api/realtime/publish')
+        .set('Authorization', `Bearer ${adminKey}`)
+        .send({ channel: 'public:x', data: {} })
+        .expect(401);
     });
 
     it('refuses a revoked admin key, and audits its creation and revocation as made by the CLI', async () => {
       const other = JSON.parse((await runCli(['admin-keys', 'create', '--name', 'Short-lived', '--json'])).stdout);
       await admin('get', '/projects', other.key).expect(200);
       await runCli(['admin-keys', 'revoke', other.id, '--json']);
-      for (let i = 0; i < 50 && (await admin('get', '/projects', other.key)).status !== 401; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 50 && (await admin('get', '/projects', other.key)).status !== 401; i++)
+        await new Promise((r) => setTimeout(r, 20));
       await admin('get', '/projects', other.key).expect(401);
       const { entries } = (await admin('get', '/audit?pageSize=100').expect(200)).body;
-      const ofOther = entries.filter((e: { after: { id?: string } }) => e.after?.id === other.id).map((e: { action: string; actor: string }) => [e.action, e.actor]);
-      expect(ofOther).toEqual([['admin-key.revoke', 'cli'], ['admin-key.create', 'cli']]);
+      const ofOther = entries
+        .filter((e: { after: { id?: string } }) => e.after?.id === other.id)
+        .map((e: { action: string; actor: string }) => [e.action, e.actor]);
+      expect(ofOther).toEqual([
+        ['admin-key.revoke', 'cli'],
+        ['admin-key.create', 'cli'],
+      ]);
       const listed = JSON.parse((await runCli(['admin-keys', 'list', '--json'])).stdout).adminKeys;
       expect(JSON.stringify(listed)).not.toContain(other.key);
     });
   });
 
   describe('the audit log', () => {
-    it('cannot be changed or emptied, even with SQL on the app\'s own connection', async () => {
+    it("cannot be changed or emptied, even with SQL on the app's own connection", async () => {
       const dataSource = app.get(DataSource);
       await expect(dataSource.query(`UPDATE audit_log SET action = 'forged'`)).rejects.toThrow('audit_log is append-only');
       await expect(dataSource.query('DELETE FROM audit_log')).rejects.toThrow('audit_log is append-only');
@@ -162,7 +223,12 @@ describe('admin API (/api/admin)', () => {
     expect(document.components.securitySchemes['admin-key']).toMatchObject({ type: 'http', scheme: 'bearer' });
     const routes = Object.entries(document.paths as Record<string, Record<string, { security?: unknown }>>)
       .filter(([path]) => path.startsWith('/api/admin'))
-      .flatMap(([path, operations]) => Object.entries(operations).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, security: operation.security })));
+      .flatMap(([path, operations]) =>
+        Object.entries(operations).map(([method, operation]) => ({
+          route: `${method.toUpperCase()} ${path}`,
+          security: operation.security,
+        })),
+      );
     expect(routes.map((r) => r.route).sort()).toEqual([
       'DELETE /api/admin/projects/{id}/keys/{keyId}',
       'GET /api/admin/audit',

@@ -114,8 +114,6 @@ describe('API-key guard on /api/realtime/*', () => {
     await mint(`apikey ${serverApiKey}`).expect(401);
   });
 
-
-
   it('asks the database once for a burst of requests with one valid key', async () => {
     const { serverApiKey } = await createProject(app);
     const lookups = jest.spyOn(app.get(ProjectsRepository), 'getKeyByHash');
@@ -155,7 +153,8 @@ describe('API-key cache while this instance hears no announcements', () => {
       // As if its listening connection were down: it stops listening, and so hears no change at all.
       await app.get(ProjectChanges).onApplicationShutdown();
       const { projectId, serverApiKey } = await createProject(app);
-      const mint = () => request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${serverApiKey}`).send({ userId: 'u' });
+      const mint = () =>
+        request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${serverApiKey}`).send({ userId: 'u' });
       await mint().expect(200);
       const [key] = (await app.get(ProjectsService).listKeys(projectId)).filter((k) => k.kind === 'server');
       await app.get(ProjectsService).revokeKey(CLI_ACTOR, key.id);
@@ -174,7 +173,8 @@ describe('API-key cache disabled (API_KEY_CACHE_TTL_SECONDS=0)', () => {
     const app = await createTestApp({ env: { API_KEY_CACHE_TTL_SECONDS: '0' } });
     try {
       const { projectId, serverApiKey } = await createProject(app);
-      const server = () => request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${serverApiKey}`).send({ userId: 'u' });
+      const server = () =>
+        request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${serverApiKey}`).send({ userId: 'u' });
       await server().expect(200);
       const [key] = (await app.get(ProjectsService).listKeys(projectId)).filter((k) => k.kind === 'server');
       await app.get(ProjectsService).revokeKey(CLI_ACTOR, key.id);

@@ -66,7 +66,10 @@ describe('operator CLI', () => {
     const created = await cliJson('projects', 'create', '--name', 'Patterns', '--channels', 'public:shared.*, *:patterns.*');
     expect(created.channels).toEqual(['public:shared.*', '*:patterns.*']);
     const mintFor = (channels: string[]) =>
-      request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `apikey ${created.serverApiKey}`).send({ userId: 'u1', channels });
+      request(app.getHttpServer())
+        .post('/api/realtime/token')
+        .set('Authorization', `apikey ${created.serverApiKey}`)
+        .send({ userId: 'u1', channels });
     await mintFor(['public:shared.lobby']).expect(200);
 
     const updated = await cliJson('projects', 'set-channels', created.id, '*:*,*');
@@ -84,24 +87,42 @@ describe('operator CLI', () => {
   it('prints readable text without --json', async () => {
     const result = await runCli(['projects', 'create', '--name', 'Readable']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Created project "Readable" \(slug readable(-\d+)?, id [0-9a-f-]{36}\)\.\nServer API key \(shown once; keep it on your backend\): xs_sk_/);
+    expect(result.stdout).toMatch(
+      /^Created project "Readable" \(slug readable(-\d+)?, id [0-9a-f-]{36}\)\.\nServer API key \(shown once; keep it on your backend\): xs_sk_/,
+    );
   });
 
   it.each([
     [['keys', 'list', '--project', 'not-a-uuid'], 1, 'A project id is a UUID, got "not-a-uuid".'],
     [['keys', 'revoke', '00000000-0000-4000-8000-000000000000'], 1, 'No API key with id 00000000-0000-4000-8000-000000000000.'],
-    [['keys', 'create', '--project', '00000000-0000-4000-8000-000000000000', '--kind', 'admin'], 1, 'A key kind must be one of: server, client.'],
+    [
+      ['keys', 'create', '--project', '00000000-0000-4000-8000-000000000000', '--kind', 'admin'],
+      1,
+      'A key kind must be one of: server, client.',
+    ],
     [['projects', 'create'], 2, '--name is required'],
     [['projects', 'explode'], 2, 'Unknown command "projects explode"'],
-    [['projects', 'create', '--name', 'Bad', '--channels', ':x'], 1, 'Invalid channel pattern ":x": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".'],
-    [['projects', 'create', '--name', 'Bad', '--channels', 'a:*,,b:*'], 1, 'Invalid channel pattern list "a:*,,b:*": separate non-empty patterns with commas.'],
-    [['projects', 'set-channels', '00000000-0000-4000-8000-000000000000', 'public:*'], 1, 'No project with id 00000000-0000-4000-8000-000000000000.'],
+    [
+      ['projects', 'create', '--name', 'Bad', '--channels', ':x'],
+      1,
+      'Invalid channel pattern ":x": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".',
+    ],
+    [
+      ['projects', 'create', '--name', 'Bad', '--channels', 'a:*,,b:*'],
+      1,
+      'Invalid channel pattern list "a:*,,b:*": separate non-empty patterns with commas.',
+    ],
+    [
+      ['projects', 'set-channels', '00000000-0000-4000-8000-000000000000', 'public:*'],
+      1,
+      'No project with id 00000000-0000-4000-8000-000000000000.',
+    ],
     [['projects', 'set-channels', '00000000-0000-4000-8000-000000000000'], 2, 'PATTERNS is required'],
   ])('refuses %j with exit code %i and a clear message', async (args, code, message) => {
-    const result = await runCli(args as string[]);
+    const result = await runCli(args);
     expect(result.code).toBe(code);
     expect(result.stderr.split('\n')[0]).toBe(message);
-    const json = await runCli([...(args as string[]), '--json']);
+    const json = await runCli([...args, '--json']);
     expect(JSON.parse(json.stdout)).toEqual({ error: message });
   });
 });

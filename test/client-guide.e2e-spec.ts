@@ -35,7 +35,10 @@ describeWithEngine('the client integration guide from a blank Node project', () 
 
     project = mkdtempSync(join(tmpdir(), 'xshathra-guide-'));
     await run('npm', ['init', '-y'], { cwd: project });
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'centrifuge@5', 'ws@8'], { cwd: project, timeout: 120_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'centrifuge@5', 'ws@8'], {
+      cwd: project,
+      timeout: 120_000,
+    });
     copyFileSync('examples/node-client.mjs', join(project, 'client.mjs'));
   }, 150_000);
   afterAll(async () => {
@@ -51,8 +54,8 @@ describeWithEngine('the client integration guide from a blank Node project', () 
       env: { ...process.env, XSHATHRA_ORIGIN: origin, XSHATHRA_SERVER_API_KEY: serverApiKey, XSHATHRA_CHANNEL: channel },
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 
     const deadline = Date.now() + 10_000;

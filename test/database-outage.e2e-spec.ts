@@ -36,7 +36,10 @@ describe('a 4 s database outage under load', () => {
     let loadRunning = true;
     const load = Array.from({ length: CONCURRENCY }, async () => {
       while (loadRunning) {
-        const { status } = await http().post('/api/realtime/token').set('Authorization', `apikey ${known.serverApiKey}`).send({ userId: 'u' });
+        const { status } = await http()
+          .post('/api/realtime/token')
+          .set('Authorization', `apikey ${known.serverApiKey}`)
+          .send({ userId: 'u' });
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }
     });
@@ -46,7 +49,10 @@ describe('a 4 s database outage under load', () => {
     const outageStarted = Date.now();
 
     // During the outage: a key the instance has never seen cannot be checked.
-    const unknown = await http().post('/api/realtime/token').set('Authorization', `apikey ${generateApiKey('server').key}`).send({ userId: 'u' });
+    const unknown = await http()
+      .post('/api/realtime/token')
+      .set('Authorization', `apikey ${generateApiKey('server').key}`)
+      .send({ userId: 'u' });
     expect(unknown.status).toBe(503);
     expect(unknown.headers['retry-after']).toBe('2');
     expect(unknown.body).toEqual({ statusCode: 503, error: 'The key store is unavailable; retry shortly.' });
@@ -60,12 +66,15 @@ describe('a 4 s database outage under load', () => {
 
     const served = statuses.get(200) ?? 0;
     const errors = [...statuses].filter(([status]) => status >= 500);
-    process.stderr.write(`database outage of ${OUTAGE_MS} ms under ${CONCURRENCY} concurrent requests: ${JSON.stringify(Object.fromEntries(statuses))}\n`);
+    process.stderr.write(
+      `database outage of ${OUTAGE_MS} ms under ${CONCURRENCY} concurrent requests: ${JSON.stringify(Object.fromEntries(statuses))}\n`,
+    );
     expect(errors).toEqual([]);
     expect(served).toBeGreaterThan(100);
 
     // Recovered without a restart: readiness, and a key created after the outage.
-    for (let i = 0; i < 50 && (await http().get('/health/ready')).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 50 && (await http().get('/health/ready')).status !== 200; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     await http().get('/health/ready').expect(200);
     const fresh = await createProject(app, 'Created after the outage');
     await http().post('/api/realtime/token').set('Authorization', `apikey ${fresh.serverApiKey}`).send({ userId: 'u' }).expect(200);

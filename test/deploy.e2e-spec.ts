@@ -3,8 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
 import { CONFIG_ENV_NAMES } from '../src/config/env.parser';
-import { freePort } from '../src/common/ports';
-import { DEPLOY_ENGINE_CONFIG, runEngine, type LocalEngine } from '../src/engine/local-engine';
+import { freePort } from '../src/dev/ports';
+import { DEPLOY_ENGINE_CONFIG, runEngine, type LocalEngine } from '../src/dev/local-engine';
 import { createProject, createTestApp } from './support/app';
 import { describeWithEngine, ENGINE_BINARY } from './support/engine';
 import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-client';
@@ -15,11 +15,12 @@ import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-c
  */
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'));
-const k8s = ['deploy/k8s/app.yaml', 'deploy/k8s/centrifugo.yaml', 'deploy/k8s/ingress.yaml', 'deploy/k8s/secret.example.yaml'].flatMap((file) =>
-  parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
-    expect(doc.errors).toEqual([]);
-    return doc.toJS();
-  }),
+const k8s = ['deploy/k8s/app.yaml', 'deploy/k8s/centrifugo.yaml', 'deploy/k8s/ingress.yaml', 'deploy/k8s/secret.example.yaml'].flatMap(
+  (file) =>
+    parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
+      expect(doc.errors).toEqual([]);
+      return doc.toJS();
+    }),
 );
 const find = (kind: string, name: string) => k8s.find((doc) => doc.kind === kind && doc.metadata.name === name);
 const appContainer = find('Deployment', 'xshathra-app').spec.template.spec.containers[0];
@@ -43,32 +44,61 @@ describe('deployment files', () => {
 
   it('give the app only variables the service reads', () => {
     const secretKeys = Object.keys(find('Secret', 'xshathra-secrets').stringData);
-    const names = [...Object.keys(compose.services.app.environment), ...appContainer.env.map((e: { name: string }) => e.name), ...secretKeys];
+    const names = [
+      ...Object.keys(compose.services.app.environment),
+      ...appContainer.env.map((e: { name: string }) => e.name),
+      ...secretKeys,
+    ];
     for (const name of names) expect(CONFIG_ENV_NAMES).toContain(name);
     // Both the app and the engine read the signing secret and the API key from the one secret.
-    const engineRefs = engineContainer.env.filter((e: { valueFrom?: unknown }) => e.valueFrom).map((e: any) => e.valueFrom.secretKeyRef.key);
+    const engineRefs = engineContainer.env
+      .filter((e: { valueFrom?: unknown }) => e.valueFrom)
+      .map((e: any) => e.valueFrom.secretKeyRef.key);
     expect(engineRefs.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', 'ENGINE_PROXY_SECRET']);
-    expect(secretKeys.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', 'DATABASE_URL', 'ENGINE_PROXY_SECRET']);
+    expect(secretKeys.sort()).toEqual([
+      'CENTRIFUGO_API_KEY',
+      'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY',
+      'DATABASE_URL',
+      'ENGINE_PROXY_SECRET',
+      'METRICS_TOKEN',
+    ]);
+    // Prometheus finds the app's metrics on its own port and path; the Ingress never routes /metrics.
+    const annotations = find('Deployment', 'xshathra-app').spec.template.metadata.annotations;
+    expect(annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(appContainer.ports[0].containerPort),
+      'prometheus.io/path': '/metrics',
+    });
     // The engine sends the proxy secret as a static header built from that same secret (Kubernetes expands $(VAR)).
     const engineEnv = (name: string) => engineContainer.env.find((e: { name: string }) => e.name === name)?.value;
-    expect(JSON.parse(engineEnv('CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS'))).toEqual({ 'X-Xshathra-Proxy-Secret': '$(ENGINE_PROXY_SECRET)' });
+    expect(JSON.parse(engineEnv('CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS'))).toEqual({
+      'X-Xshathra-Proxy-Secret': '$(ENGINE_PROXY_SECRET)',
+    });
     expect(engineEnv('CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT')).toBe('http://xshathra-app:3001/internal/centrifugo/subscribe');
   });
 
   it('require every secret in docker-compose (no published default) and keep engine-only ports closed', () => {
     const raw = readFileSync('docker-compose.yml', 'utf8');
     const references = [...raw.matchAll(/\$\{(XSHATHRA_[A-Z_]+)([^}]*)\}/g)];
-    expect(new Set(references.map((m) => m[1]))).toEqual(new Set(['XSHATHRA_TOKEN_SECRET', 'XSHATHRA_ENGINE_API_KEY', 'XSHATHRA_PROXY_SECRET']));
-    for (const [reference, , modifier] of references) expect({ reference, required: modifier.startsWith(':?') }).toEqual({ reference, required: true });
-    expect(readFileSync('.env.example', 'utf8')).toMatch(/^XSHATHRA_TOKEN_SECRET=$[\s\S]*^XSHATHRA_ENGINE_API_KEY=$[\s\S]*^XSHATHRA_PROXY_SECRET=$/m);
+    expect(new Set(references.map((m) => m[1]))).toEqual(
+      new Set(['XSHATHRA_TOKEN_SECRET', 'XSHATHRA_ENGINE_API_KEY', 'XSHATHRA_PROXY_SECRET']),
+    );
+    for (const [reference, , modifier] of references)
+      expect({ reference, required: modifier.startsWith(':?') }).toEqual({ reference, required: true });
+    expect(readFileSync('.env.example', 'utf8')).toMatch(
+      /^XSHATHRA_TOKEN_SECRET=$[\s\S]*^XSHATHRA_ENGINE_API_KEY=$[\s\S]*^XSHATHRA_PROXY_SECRET=$/m,
+    );
     expect(compose.services.centrifugo.ports).toBeUndefined();
   });
 
-  it('open the engine\'s API port in Kubernetes to the app only, and point the app at it', () => {
+  it("open the engine's API port in Kubernetes to the app only, and point the app at it", () => {
     expect(engineContainer.env.find((e: { name: string }) => e.name === 'CENTRIFUGO_HTTP_SERVER_INTERNAL_PORT').value).toBe('9000');
     expect(engineContainer.livenessProbe.httpGet.port).toBe('internal');
     expect(appContainer.env.find((e: { name: string }) => e.name === 'CENTRIFUGO_API_URL').value).toBe('http://xshathra-centrifugo:9000');
-    expect(find('Service', 'xshathra-centrifugo').spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([['http', 8000], ['internal', 9000]]);
+    expect(find('Service', 'xshathra-centrifugo').spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([
+      ['http', 8000],
+      ['internal', 9000],
+    ]);
     const policy = find('NetworkPolicy', 'xshathra-centrifugo');
     expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'xshathra-centrifugo' });
     expect(policy.spec.ingress).toEqual([
@@ -82,7 +112,9 @@ describe('deployment files', () => {
     const engine = compose.services.centrifugo.environment;
     expect(app.CENTRIFUGO_TOKEN_HMAC_SECRET_KEY).toBe(engine.CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY);
     expect(app.CENTRIFUGO_API_KEY).toBe(engine.CENTRIFUGO_HTTP_API_KEY);
-    expect(JSON.parse(engine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS)).toEqual({ 'X-Xshathra-Proxy-Secret': app.ENGINE_PROXY_SECRET });
+    expect(JSON.parse(engine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS)).toEqual({
+      'X-Xshathra-Proxy-Secret': app.ENGINE_PROXY_SECRET,
+    });
     expect(engine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT).toBe('http://app:3001/internal/centrifugo/subscribe');
     expect(Object.keys(compose.services.app.depends_on)).toEqual(['postgres', 'centrifugo']);
     expect(compose.services.app.depends_on.centrifugo.condition).toBe('service_healthy');
@@ -98,28 +130,44 @@ describe('deployment files', () => {
     expect(compose.services.app.environment.CENTRIFUGO_UPSTREAM_URL).toBe('http://centrifugo:8000');
     expect(appContainer.ports[0].containerPort).toBe(3001);
     expect(find('Service', 'xshathra-app').spec.ports[0].port).toBe(3001);
-    expect(appContainer.env.find((e: { name: string }) => e.name === 'CENTRIFUGO_UPSTREAM_URL').value).toBe('http://xshathra-centrifugo:8000');
+    expect(appContainer.env.find((e: { name: string }) => e.name === 'CENTRIFUGO_UPSTREAM_URL').value).toBe(
+      'http://xshathra-centrifugo:8000',
+    );
     expect(find('Service', 'xshathra-centrifugo').spec.ports[0].port).toBe(8000);
     expect(engineContainer.ports[0].containerPort).toBe(8000);
     expect(nginx).toContain('server app:3001;');
     expect(nginx).toContain('server centrifugo:8000;');
   });
 
-  it('route only the engine\'s client endpoints to it at the edge', () => {
+  it("route only the engine's client endpoints to it at the edge", () => {
     const engineIngress = find('Ingress', 'xshathra-realtime-engine');
     const [path] = engineIngress.spec.rules[0].http.paths;
     const pattern = new RegExp(`^${path.path}$`);
     expect(pattern.test('/realtime/connection/websocket')).toBe(true);
-    for (const hidden of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics', '/realtime/health']) expect(pattern.test(hidden)).toBe(false);
+    for (const hidden of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics', '/realtime/health'])
+      expect(pattern.test(hidden)).toBe(false);
     // The app's routes at the edge: its public paths, and never the engine-only /internal/ (Kubernetes Prefix
     // paths match whole path segments).
     const appPaths = find('Ingress', 'xshathra-realtime-app').spec.rules[0].http.paths;
     const routedToApp = (path: string) =>
-      appPaths.some((p: { path: string; pathType: string }) => (p.pathType === 'Exact' ? path === p.path : path === p.path || path.startsWith(`${p.path}/`)));
-    for (const path of ['/api/realtime/token', '/api/docs', '/health/ready', '/realtime/health', '/realtime/api/publish', '/socket-auth-test.html', '/socket-auth-test.css', '/socket-auth-test.js', '/vendor/centrifuge.js']) {
+      appPaths.some((p: { path: string; pathType: string }) =>
+        p.pathType === 'Exact' ? path === p.path : path === p.path || path.startsWith(`${p.path}/`),
+      );
+    for (const path of [
+      '/api/realtime/token',
+      '/api/docs',
+      '/health/ready',
+      '/realtime/health',
+      '/realtime/api/publish',
+      '/socket-auth-test.html',
+      '/socket-auth-test.css',
+      '/socket-auth-test.js',
+      '/vendor/centrifuge.js',
+    ]) {
       expect({ path, routed: routedToApp(path) }).toEqual({ path, routed: true });
     }
     expect(routedToApp('/internal/centrifugo/subscribe')).toBe(false);
+    expect(routedToApp('/metrics')).toBe(false);
     expect(nginx).toMatch(/location \/internal\/ \{\s*return 404;\s*\}/);
     expect(Number(engineIngress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThan(25);
     expect(nginx).toMatch(/location \/realtime\/connection\/ \{[^}]*proxy_set_header Upgrade \$http_upgrade;[^}]*proxy_read_timeout 60s;/);
@@ -165,11 +213,22 @@ describeWithEngine('deploy/centrifugo/config.json in the real engine', () => {
       CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY: secret,
       CENTRIFUGO_HTTP_API_KEY: apiKey,
       CENTRIFUGO_CLIENT_ALLOWED_ORIGINS: composeEngine.CENTRIFUGO_CLIENT_ALLOWED_ORIGINS,
-      CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT.replace('app:3001', `127.0.0.1:${appPort}`),
-      CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS.replace(/\$\{XSHATHRA_PROXY_SECRET:\?[^}]*\}/, proxySecret),
+      CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_ENDPOINT.replace(
+        'app:3001',
+        `127.0.0.1:${appPort}`,
+      ),
+      CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS: composeEngine.CENTRIFUGO_CHANNEL_PROXY_SUBSCRIBE_HTTP_STATIC_HEADERS.replace(
+        /\$\{XSHATHRA_PROXY_SECRET:\?[^}]*\}/,
+        proxySecret,
+      ),
     });
     app = await createTestApp({
-      env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: apiKey, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secret, ENGINE_PROXY_SECRET: proxySecret },
+      env: {
+        CENTRIFUGO_UPSTREAM_URL: engine.url,
+        CENTRIFUGO_API_KEY: apiKey,
+        CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secret,
+        ENGINE_PROXY_SECRET: proxySecret,
+      },
     });
     await app.listen(appPort, '127.0.0.1');
   });
@@ -183,12 +242,17 @@ describeWithEngine('deploy/centrifugo/config.json in the real engine', () => {
     expect(engine.output()).not.toContain('unknown key');
   });
 
-  it('accepts the app\'s tokens and publishes, for a browser on http://localhost:3001, and asks the app about public subscriptions', async () => {
+  it("accepts the app's tokens and publishes, for a browser on http://localhost:3001, and asks the app about public subscriptions", async () => {
     const { serverApiKey, slug } = await createProject(app, 'Deploy check', null);
     const auth = `apikey ${serverApiKey}`;
-    const token = (await request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', auth).send({ userId: 'u' }).expect(200)).body.token;
+    const token = (
+      await request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', auth).send({ userId: 'u' }).expect(200)
+    ).body.token;
     const { port } = app.getHttpServer().address() as { port: number };
-    const client = clients.create(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { token, websocket: websocketWithOrigin('http://localhost:3001') });
+    const client = clients.create(`ws://127.0.0.1:${port}/realtime/connection/websocket`, {
+      token,
+      websocket: websocketWithOrigin('http://localhost:3001'),
+    });
     const own = client.newSubscription(`public:${slug}.deploy`);
     const foreign = client.newSubscription('public:someone-else.deploy');
     const subscribed = nextEvent(own, 'subscribed');
@@ -199,7 +263,11 @@ describeWithEngine('deploy/centrifugo/config.json in the real engine', () => {
     await subscribed;
     expect(await refused).toMatchObject({ code: 103 });
     const received = nextEvent(own, 'publication');
-    await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', auth).send({ channel: `public:${slug}.deploy`, data: { ok: true } }).expect(200);
+    await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', auth)
+      .send({ channel: `public:${slug}.deploy`, data: { ok: true } })
+      .expect(200);
     expect((await received).data).toEqual({ ok: true });
   });
 });

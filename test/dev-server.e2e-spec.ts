@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../src/common/ports';
+import { freePort } from '../src/dev/ports';
 import { verifyHs256 } from './support/jwt';
 import { ENGINE_BINARY } from './support/engine';
 import { runCli, runEntry, startEntry, RunningServer } from './support/processes';
@@ -32,6 +32,8 @@ describe('npm run dev (zero configuration)', () => {
     CENTRIFUGO_API_KEY: undefined,
     ENGINE_PROXY_SECRET: undefined,
     NODE_ENV: undefined,
+    LOG_LEVEL: undefined,
+    LOG_FORMAT: undefined,
   };
   const clients = new ClientPool();
 
@@ -39,13 +41,25 @@ describe('npm run dev (zero configuration)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'xshathra-dev-'));
     chmodSync(dataDir, 0o755); // the embedded cluster runs as the `postgres` user when we are root
     port = await freePort();
-    server = await startEntry('dev.js', { ...unconfigured, XSHATHRA_DATA_DIR: dataDir, PORT: String(port) }, /Mint a connection token:[\s\S]*-d '.*'\n/, 120_000);
+    server = await startEntry(
+      'dev.js',
+      { ...unconfigured, XSHATHRA_DATA_DIR: dataDir, PORT: String(port) },
+      /Mint a connection token:[\s\S]*-d '.*'\n/,
+      120_000,
+    );
   }, 130_000);
 
   afterAll(async () => {
     clients.closeAll();
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("boots quietly: the banner is the first thing printed (after a first run's database setup notice)", async () => {
+    const output = server.output();
+    const beforeBanner = output.slice(0, output.indexOf('Xshathra Realtime (development) is listening on'));
+    const lines = beforeBanner.split('\n').filter((line) => line.trim() && !line.includes('Creating the embedded PostgreSQL cluster'));
+    expect(lines).toEqual([]);
   });
 
   it('prints a server key, a signing secret and a curl that returns a JWT verifying with that secret', async () => {
@@ -105,7 +119,12 @@ describe('npm run dev (zero configuration)', () => {
   it('prints the same working key on the next start', async () => {
     const firstKey = /Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1];
     await server.stop();
-    server = await startEntry('dev.js', { ...unconfigured, XSHATHRA_DATA_DIR: dataDir, PORT: String(port) }, /Mint a connection token:/, 120_000);
+    server = await startEntry(
+      'dev.js',
+      { ...unconfigured, XSHATHRA_DATA_DIR: dataDir, PORT: String(port) },
+      /Mint a connection token:/,
+      120_000,
+    );
     expect(/Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1]).toBe(firstKey);
     expect(server.output()).not.toContain('Creating the embedded PostgreSQL cluster');
   }, 130_000);
@@ -114,16 +133,29 @@ describe('npm run dev (zero configuration)', () => {
 describe('npm run dev as root in a folder the postgres user cannot enter', () => {
   const asRoot = process.getuid?.() === 0;
 
-  (asRoot ? it : it.skip)('stops with one sentence saying what to do, not a stack', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'xshathra-private-'));
-    chmodSync(root, 0o700); // like a clone under /root
-    try {
-      const result = await runEntry('dev.js', [], { DATABASE_URL: undefined, NODE_ENV: undefined, XSHATHRA_DATA_DIR: join(root, 'data'), PORT: String(await freePort()) });
-      expect(result.code).toBe(1);
-      expect(result.stdout).toBe('');
-      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^The embedded PostgreSQL runs as the system user "postgres" when started by root, .* or set DATABASE_URL to a PostgreSQL server\.$/)]);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }, 60_000);
+  (asRoot ? it : it.skip)(
+    'stops with one sentence saying what to do, not a stack',
+    async () => {
+      const root = mkdtempSync(join(tmpdir(), 'xshathra-private-'));
+      chmodSync(root, 0o700); // like a clone under /root
+      try {
+        const result = await runEntry('dev.js', [], {
+          DATABASE_URL: undefined,
+          NODE_ENV: undefined,
+          XSHATHRA_DATA_DIR: join(root, 'data'),
+          PORT: String(await freePort()),
+        });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(
+            /^The embedded PostgreSQL runs as the system user "postgres" when started by root, .* or set DATABASE_URL to a PostgreSQL server\.$/,
+          ),
+        ]);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

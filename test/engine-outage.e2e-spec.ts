@@ -22,7 +22,8 @@ describeWithEngine('health and an engine outage', () => {
   });
 
   const http = () => request(app.getHttpServer());
-  const publish = (channel: string, data: unknown) => http().post('/api/realtime/publish').set('Authorization', auth).send({ channel, data });
+  const publish = (channel: string, data: unknown) =>
+    http().post('/api/realtime/publish').set('Authorization', auth).send({ channel, data });
 
   it('reports the exact Terminus JSON while everything is up, without an API key', async () => {
     expect((await http().get('/health/live').expect(200)).body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
@@ -56,13 +57,19 @@ describeWithEngine('health and an engine outage', () => {
 
     const failedPublish = await publish('public:outage', { n: 1 }).expect(502);
     expect(failedPublish.body).toEqual({ statusCode: 502, error: 'The realtime engine is unreachable.' });
-    expect((await http().get('/realtime/health').expect(502)).body).toEqual({ statusCode: 502, error: 'The realtime engine is unreachable.' });
+    expect((await http().get('/realtime/health').expect(502)).body).toEqual({
+      statusCode: 502,
+      error: 'The realtime engine is unreachable.',
+    });
     const health = await http().get('/health').expect(503);
     expect(health.body).toEqual({
       status: 'error',
       info: { database: up },
       error: { engine: { status: 'down', message: 'The realtime engine is unreachable.', responseTime: expect.any(Number) } },
-      details: { database: up, engine: { status: 'down', message: 'The realtime engine is unreachable.', responseTime: expect.any(Number) } },
+      details: {
+        database: up,
+        engine: { status: 'down', message: 'The realtime engine is unreachable.', responseTime: expect.any(Number) },
+      },
     });
     await http().get('/health/live').expect(200);
     await http().get('/health/ready').expect(200);

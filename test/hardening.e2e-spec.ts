@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { ProjectsService } from '../src/projects/projects.service';
 import { CLI_ACTOR } from '../src/audit/actor';
 import { createProject, createTestApp } from './support/app';
-import { freePort } from '../src/common/ports';
+import { freePort } from '../src/dev/ports';
 import { describeWithEngine, startTestEngine, TestEngine } from './support/engine';
 import { startRecordingUpstream } from './support/recording-upstream';
 import { describeWithRedis, TEST_REDIS_URL } from './support/redis';
@@ -32,7 +32,10 @@ describe('rate limits per project', () => {
     await mint(app, serverApiKey).expect(200);
     await mint(app, serverApiKey).expect(200);
     const refused = await mint(app, serverApiKey).expect(429);
-    expect(refused.body).toEqual({ statusCode: 429, error: expect.stringMatching(/^Rate limit exceeded: project "busy(-\d+)?" may make 3 requests per 1 s; retry in 1 s\.$/) });
+    expect(refused.body).toEqual({
+      statusCode: 429,
+      error: expect.stringMatching(/^Rate limit exceeded: project "busy(-\d+)?" may make 3 requests per 1 s; retry in 1 s\.$/),
+    });
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.headers['ratelimit']).toMatch(/^"project";r=0;t=1$/);
 
@@ -48,7 +51,7 @@ describe('rate limits per project', () => {
     await mint(app, b.serverApiKey).expect(200);
   });
 
-  it('applies a project\'s own limit (set with the CLI\'s service) instead of the default', async () => {
+  it("applies a project's own limit (set with the CLI's service) instead of the default", async () => {
     const { projectId, serverApiKey } = await createProject(app, 'Premium');
     await app.get(ProjectsService).updateProject(CLI_ACTOR, projectId, { rateLimitPerMinute: 600 }); // 10 per 1 s window
     await new Promise((resolve) => setTimeout(resolve, 100)); // the change reaches the key cache
@@ -62,7 +65,11 @@ describe('rate limits per project', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await mint(app, serverApiKey).expect(200);
     await mint(app, second).expect(200);
-    await request(app.getHttpServer()).post('/api/realtime/subscription-token').set('Authorization', `apikey ${second}`).send({ userId: 'u', channel: 'public:x' }).expect(200);
+    await request(app.getHttpServer())
+      .post('/api/realtime/subscription-token')
+      .set('Authorization', `apikey ${second}`)
+      .send({ userId: 'u', channel: 'public:x' })
+      .expect(200);
     await mint(app, serverApiKey).expect(429);
   });
 
@@ -117,19 +124,22 @@ describe('input the engine could read differently, or that costs too much', () =
     });
   });
 
-  it.each(['"\\ud800"', '"\\udfff"', '"a\\ud800b"'])('refuses the userId %s (lone surrogates would all become U+FFFD in the engine)', async (userId) => {
-    const response = await request(app.getHttpServer())
-      .post('/api/realtime/token')
-      .set('Authorization', `apikey ${key}`)
-      .set('Content-Type', 'application/json')
-      .send(`{"userId":${userId}}`)
-      .expect(400);
-    expect(response.body.details).toEqual(['userId must be well-formed Unicode']);
-  });
+  it.each(['"\\ud800"', '"\\udfff"', '"a\\ud800b"'])(
+    'refuses the userId %s (lone surrogates would all become U+FFFD in the engine)',
+    async (userId) => {
+      const response = await request(app.getHttpServer())
+        .post('/api/realtime/token')
+        .set('Authorization', `apikey ${key}`)
+        .set('Content-Type', 'application/json')
+        .send(`{"userId":${userId}}`)
+        .expect(400);
+      expect(response.body.details).toEqual(['userId must be well-formed Unicode']);
+    },
+  );
 });
 
 describe('security headers and the OpenAPI docs', () => {
-  it('sends helmet\'s headers with a strict CSP', async () => {
+  it("sends helmet's headers with a strict CSP", async () => {
     const app = await createTestApp();
     try {
       const response = await request(app.getHttpServer()).get('/health/live').expect(200);
@@ -192,7 +202,11 @@ describe('what the /realtime proxy passes on', () => {
     const app = await appWith({});
     const { port } = app.getHttpServer().address() as { port: number };
     const browser = { ...spoofed, Origin: 'https://app.example.com' };
-    await request(app.getHttpServer()).get('/realtime/connection/uni_sse?cf_connect=%7B%7D').set(browser).set('Host', `127.0.0.1:${port}`).expect(200);
+    await request(app.getHttpServer())
+      .get('/realtime/connection/uni_sse?cf_connect=%7B%7D')
+      .set(browser)
+      .set('Host', `127.0.0.1:${port}`)
+      .expect(200);
     await new Promise<void>((resolve, reject) => {
       const socket = new WebSocket(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { headers: browser });
       socket.on('close', () => resolve());
@@ -211,10 +225,14 @@ describe('what the /realtime proxy passes on', () => {
     }
   });
 
-  it('keeps what trusted hops said (TRUST_PROXY), and adds the socket\'s address', async () => {
+  it("keeps what trusted hops said (TRUST_PROXY), and adds the socket's address", async () => {
     const app = await appWith({ TRUST_PROXY: 'loopback' });
     await request(app.getHttpServer()).get('/realtime/connection/uni_sse').set(spoofed).expect(200);
-    expect(upstream.requests.at(-1)!.headers).toMatchObject({ 'x-forwarded-for': '6.6.6.6, 127.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' });
+    expect(upstream.requests.at(-1)!.headers).toMatchObject({
+      'x-forwarded-for': '6.6.6.6, 127.0.0.1',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'evil.example',
+    });
   });
 });
 
@@ -291,7 +309,7 @@ describeWithRedis('rate limits shared through Redis (REDIS_URL)', () => {
     await second?.close();
   });
 
-  it('holds a project\'s limit across instances', async () => {
+  it("holds a project's limit across instances", async () => {
     const { serverApiKey } = await createProject(first, 'Shared counters');
     for (const app of [first, second, first, second, first]) await mint(app, serverApiKey).expect(200);
     await mint(second, serverApiKey).expect(429);

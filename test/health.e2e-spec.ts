@@ -24,3 +24,17 @@ describe('/health/ready when the database goes away', () => {
   });
 });
 
+describe('health without a configured engine', () => {
+  it('answers /realtime/health with 502 and /health with 503 when CENTRIFUGO_UPSTREAM_URL is unset', async () => {
+    const app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: undefined } });
+    try {
+      const proxied = await request(app.getHttpServer()).get('/realtime/health').expect(502);
+      expect(proxied.body).toEqual({ statusCode: 502, error: 'The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.' });
+      const health = await request(app.getHttpServer()).get('/health').expect(503);
+      expect(health.body.error.engine).toMatchObject({ status: 'down' });
+      await request(app.getHttpServer()).get('/health/ready').expect(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

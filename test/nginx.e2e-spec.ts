@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { freePort } from '../src/common/ports';
+import { freePort } from '../src/dev/ports';
 import { TEST_PROXY_SECRET } from './support/app';
 import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-client';
@@ -55,7 +55,11 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
     });
 
     const post = (path: string, body: object) =>
-      fetch(`${origin}${path}`, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${origin}${path}`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
 
     it('sends the API to the app and WebSockets straight to the engine', async () => {
       const { token } = (await (await post('/api/realtime/token', { userId: 'nina' })).json()) as { token: string };
@@ -83,8 +87,13 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
       }
     });
 
-    it('does not pass the app\'s engine-only subscribe proxy through', async () => {
-      for (const path of ['/internal/centrifugo/subscribe', '//internal/centrifugo/subscribe', '/api/../internal/centrifugo/subscribe']) {
+    it("does not pass the app's engine-only subscribe proxy through", async () => {
+      for (const path of [
+        '/internal/centrifugo/subscribe',
+        '//internal/centrifugo/subscribe',
+        '/api/../internal/centrifugo/subscribe',
+        '/metrics',
+      ]) {
         const response = await fetch(`${origin}${path}`, {
           method: 'POST',
           headers: { 'X-Xshathra-Proxy-Secret': TEST_PROXY_SECRET, 'Content-Type': 'application/json' },

@@ -30,10 +30,12 @@ describeWithEngine('realtime path through the control plane', () => {
   });
 
   const http = () => request(app.getHttpServer());
-  const connectionToken = async (body: object) => (await http().post('/api/realtime/token').set('Authorization', auth).send(body).expect(200)).body.token as string;
+  const connectionToken = async (body: object) =>
+    (await http().post('/api/realtime/token').set('Authorization', auth).send(body).expect(200)).body.token as string;
   const subscriptionToken = async (body: object) =>
     (await http().post('/api/realtime/subscription-token').set('Authorization', auth).send(body).expect(200)).body.token as string;
-  const publish = (channel: string, data: unknown) => http().post('/api/realtime/publish').set('Authorization', auth).send({ channel, data });
+  const publish = (channel: string, data: unknown) =>
+    http().post('/api/realtime/publish').set('Authorization', auth).send({ channel, data });
   const channelName = (namespace: string) => `${namespace}:${randomUUID()}`;
 
   it('delivers a publish to a client subscribed to a public channel, with the exact data', async () => {
@@ -52,7 +54,7 @@ describeWithEngine('realtime path through the control plane', () => {
     expect((await received).data).toEqual(data);
   });
 
-  it('delivers to a server-side subscription from the token\'s channels claim', async () => {
+  it("delivers to a server-side subscription from the token's channels claim", async () => {
     const channel = channelName('public');
     const client = clients.create(url, { token: await connectionToken({ userId: 'bob', channels: [channel] }) });
     const received = nextEvent(client, 'publication', 5000, (ctx: { channel: string; data: unknown }) => ctx.channel === channel);
@@ -151,7 +153,7 @@ describeWithEngine('realtime path through the control plane', () => {
     }
   }, 20_000);
 
-  it('keeps the browser\'s Origin, so the engine\'s origin check still applies through the proxy', async () => {
+  it("keeps the browser's Origin, so the engine's origin check still applies through the proxy", async () => {
     const token = await connectionToken({ userId: 'grace' });
     const allowed = clients.create(url, { token, websocket: websocketWithOrigin(ALLOWED_ORIGIN) });
     const connected = nextEvent(allowed, 'connected');

@@ -13,7 +13,10 @@ describe('changes made with the CLI, seen by two running instances', () => {
   let instances: NestExpressApplication[];
 
   beforeAll(async () => {
-    instances = [await createTestApp({ env: { API_KEY_CACHE_TTL_SECONDS: undefined } }), await createTestApp({ env: { API_KEY_CACHE_TTL_SECONDS: undefined } })];
+    instances = [
+      await createTestApp({ env: { API_KEY_CACHE_TTL_SECONDS: undefined } }),
+      await createTestApp({ env: { API_KEY_CACHE_TTL_SECONDS: undefined } }),
+    ];
   });
   afterAll(async () => {
     for (const app of instances ?? []) await app.close();
@@ -55,7 +58,9 @@ describe('changes made with the CLI, seen by two running instances', () => {
     for (const app of instances) await mint(app, project.serverApiKey, { userId: 'u', channels: [channel] }).expect(403);
 
     await cli('projects', 'set-channels', project.id, 'public:elsewhere.*');
-    expect(await untilAll(Date.now(), 200, (app) => mint(app, project.serverApiKey, { userId: 'u', channels: [channel] }))).toBeLessThan(BOUND_MS);
+    expect(await untilAll(Date.now(), 200, (app) => mint(app, project.serverApiKey, { userId: 'u', channels: [channel] }))).toBeLessThan(
+      BOUND_MS,
+    );
 
     await cli('projects', 'disable', project.id);
     expect(await untilAll(Date.now(), 401, (app) => mint(app, project.serverApiKey))).toBeLessThan(BOUND_MS);

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
-import { freePort } from '../src/common/ports';
+import { freePort } from '../src/dev/ports';
 import { TEST_SECRET } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
 import { nextEvent } from './support/realtime-client';
@@ -18,18 +18,25 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
   afterAll(() => engine?.stop());
 
   it('finishes an in-flight request, closes proxied WebSockets and exits', async () => {
-    const env = { PORT: String(port), CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET };
+    const env = {
+      PORT: String(port),
+      CENTRIFUGO_UPSTREAM_URL: engine.url,
+      CENTRIFUGO_API_KEY: ENGINE_API_KEY,
+      CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET,
+    };
     const server = await startEntry('main.js', { ...env, LOG_LEVEL: 'info' }, /Nest application successfully started/);
     const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown', '--channels', '*:*', '--json'])).stdout);
     const origin = `http://127.0.0.1:${port}`;
 
-    const token = ((await (
-      await fetch(`${origin}/api/realtime/token`, {
-        method: 'POST',
-        headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json' },
-        body: '{"userId":"sam"}',
-      })
-    ).json()) as { token: string }).token;
+    const token = (
+      (await (
+        await fetch(`${origin}/api/realtime/token`, {
+          method: 'POST',
+          headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json' },
+          body: '{"userId":"sam"}',
+        })
+      ).json()) as { token: string }
+    ).token;
     const client = new Centrifuge(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { websocket: WebSocket, token });
     const connected = nextEvent(client, 'connected');
     client.connect();
@@ -90,7 +97,15 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
 
     const sockets = await Promise.all(
       Array.from({ length: 5 }, async () => {
-        const token = ((await (await fetch(`${origin}/api/realtime/token`, { method: 'POST', headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json' }, body: '{"userId":"ws"}' })).json()) as { token: string }).token;
+        const token = (
+          (await (
+            await fetch(`${origin}/api/realtime/token`, {
+              method: 'POST',
+              headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json' },
+              body: '{"userId":"ws"}',
+            })
+          ).json()) as { token: string }
+        ).token;
         const client = new Centrifuge(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { websocket: WebSocket, token });
         const connected = nextEvent(client, 'connected');
         client.connect();
@@ -104,7 +119,10 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
     const balancer = (async () => {
       while (routed) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        routed = await fetch(`${origin}/health/ready`).then((response) => response.ok, () => false);
+        routed = await fetch(`${origin}/health/ready`).then(
+          (response) => response.ok,
+          () => false,
+        );
       }
     })();
     const statuses = new Map<number, number>();
@@ -132,4 +150,3 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
     expect(statuses.get(200)).toBeGreaterThan(50);
   }, 60_000);
 });
-

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { freePort } from '../src/common/ports';
+import { freePort } from '../src/dev/ports';
 import { createTestApp } from './support/app';
 import { browserMissingReason, launchChromium } from './support/browser';
 import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
@@ -65,7 +65,11 @@ describeWithEngine('socket-auth-test.html in a real browser', () => {
       expect(await line.innerText()).toContain(`[${channel}] {"type":"chat.message","text":"Hello from the test page"}`);
 
       // A backend's publish arrives on the page too.
-      await request(app.getHttpServer()).post('/api/realtime/publish').set('Authorization', `apikey ${serverApiKey}`).send({ channel, data: { from: 'backend' } }).expect(200);
+      await request(app.getHttpServer())
+        .post('/api/realtime/publish')
+        .set('Authorization', `apikey ${serverApiKey}`)
+        .send({ channel, data: { from: 'backend' } })
+        .expect(200);
       await page.locator('#messages li', { hasText: '{"from":"backend"}' }).waitFor();
       expect(await page.locator('#log li.ok', { hasText: `published to ${channel}` }).count()).toBe(1);
 
@@ -110,7 +114,10 @@ describe('socket-auth-test.html availability', () => {
       // No inline script or style: the page runs under the strict CSP every response carries.
       expect(page.headers['content-security-policy']).toContain("script-src 'self';");
       expect(page.text).not.toMatch(/<script>|<style>|style="|\son\w+="/);
-      await request(app.getHttpServer()).get('/socket-auth-test.js').expect(200).expect('Content-Type', /javascript/);
+      await request(app.getHttpServer())
+        .get('/socket-auth-test.js')
+        .expect(200)
+        .expect('Content-Type', /javascript/);
       await request(app.getHttpServer()).get('/socket-auth-test.css').expect(200).expect('Content-Type', /css/);
       const bundle = await request(app.getHttpServer()).get('/vendor/centrifuge.js').expect(200);
       expect(bundle.headers['content-type']).toContain('javascript');

@@ -39,12 +39,21 @@ describeWithEngine('projects as tenants on one engine', () => {
   const http = () => request(app.getHttpServer());
   const post = (path: string, auth: string, body: object | string) =>
     http().post(path).set('Authorization', auth).set('Content-Type', 'application/json').send(body);
-  const connectionToken = async (auth: string, body: object) => (await post('/api/realtime/token', auth, body).expect(200)).body.token as string;
-  const subscriptionToken = async (auth: string, body: object) => (await post('/api/realtime/subscription-token', auth, body).expect(200)).body.token as string;
+  const connectionToken = async (auth: string, body: object) =>
+    (await post('/api/realtime/token', auth, body).expect(200)).body.token as string;
+  const subscriptionToken = async (auth: string, body: object) =>
+    (await post('/api/realtime/subscription-token', auth, body).expect(200)).body.token as string;
   const unique = () => randomUUID().slice(0, 8);
-  const forbidden = (channel: string, slug: string) => ({ statusCode: 403, error: `Channel "${channel}" is not allowed for project "${slug}".` });
+  const forbidden = (channel: string, slug: string) => ({
+    statusCode: 403,
+    error: `Channel "${channel}" is not allowed for project "${slug}".`,
+  });
   const engineHistory = async (channel: string) => {
-    const response = await fetch(`${engine.url}/api/history`, { method: 'POST', headers: { 'X-API-Key': ENGINE_API_KEY }, body: JSON.stringify({ channel, limit: 10 }) });
+    const response = await fetch(`${engine.url}/api/history`, {
+      method: 'POST',
+      headers: { 'X-API-Key': ENGINE_API_KEY },
+      body: JSON.stringify({ channel, limit: 10 }),
+    });
     return ((await response.json()) as { result: { publications?: unknown[] } }).result.publications ?? [];
   };
 
@@ -53,20 +62,23 @@ describeWithEngine('projects as tenants on one engine', () => {
     expect(b.slug).toMatch(/^bravo(-\d+)?$/);
   });
 
-  describe('A\'s key naming B\'s channels', () => {
-    it('gets 403 for a connection token with any of B\'s channels among its own', async () => {
+  describe("A's key naming B's channels", () => {
+    it("gets 403 for a connection token with any of B's channels among its own", async () => {
       const foreign = `private:${b.slug}.payroll`;
-      const response = await post('/api/realtime/token', a.auth, { userId: 'mallory', channels: [`public:${a.slug}.lobby`, foreign] }).expect(403);
+      const response = await post('/api/realtime/token', a.auth, {
+        userId: 'mallory',
+        channels: [`public:${a.slug}.lobby`, foreign],
+      }).expect(403);
       expect(response.body).toEqual(forbidden(foreign, a.slug));
     });
 
-    it('gets 403 for a subscription token to B\'s channel', async () => {
+    it("gets 403 for a subscription token to B's channel", async () => {
       const foreign = `private:${b.slug}.payroll`;
       const response = await post('/api/realtime/subscription-token', a.auth, { userId: 'bob', channel: foreign }).expect(403);
       expect(response.body).toEqual(forbidden(foreign, a.slug));
     });
 
-    it('gets 403 for a publish to B\'s channel, and nothing reaches the engine', async () => {
+    it("gets 403 for a publish to B's channel, and nothing reaches the engine", async () => {
       const foreign = `private:${b.slug}.payroll-${unique()}`;
       const response = await post('/api/realtime/publish', a.auth, { channel: foreign, data: { steal: true } }).expect(403);
       expect(response.body).toEqual(forbidden(foreign, a.slug));
@@ -75,7 +87,7 @@ describeWithEngine('projects as tenants on one engine', () => {
 
     it.each([
       ['no namespace', 'lobby'],
-      ['another project\'s prefix inside a name', `public:x.${'acme'}.lobby`],
+      ["another project's prefix inside a name", `public:x.${'acme'}.lobby`],
       ['the bare slug without its dot', 'public:acme'],
       ['a case variant of the slug', 'public:ACME.lobby'],
     ])('gets 403 for a channel with %s', async (_case, channel) => {
@@ -93,7 +105,9 @@ describeWithEngine('projects as tenants on one engine', () => {
       `{"channel":"${foreign}","channel":"${own}","data":{"x":1}}`,
     ]) {
       const response = await post('/api/realtime/publish', a.auth, raw).expect(400);
-      expect(response.body.details).toEqual([expect.stringMatching(/is a case variant of the publish field "channel"|"channel" appears more than once/)]);
+      expect(response.body.details).toEqual([
+        expect.stringMatching(/is a case variant of the publish field "channel"|"channel" appears more than once/),
+      ]);
     }
     expect(await engineHistory(own)).toEqual([]);
     expect(await engineHistory(foreign)).toEqual([]);
@@ -117,7 +131,7 @@ describeWithEngine('projects as tenants on one engine', () => {
     expect((await onRoom).data).toEqual({ n: 2 });
   });
 
-  it('has the engine refuse A\'s connection a client-side subscription to B\'s public channel (103), and allow B\'s own', async () => {
+  it("has the engine refuse A's connection a client-side subscription to B's public channel (103), and allow B's own", async () => {
     const news = `public:${b.slug}.news-${unique()}`;
     const intruder = clients.create(url, { token: await connectionToken(a.auth, { userId: 'mallory' }) });
     const refused = intruder.newSubscription(news);
@@ -137,7 +151,7 @@ describeWithEngine('projects as tenants on one engine', () => {
     expect((await received).data).toEqual({ from: 'bravo' });
   });
 
-  it('delivers nothing from A\'s attempts to B\'s subscribers', async () => {
+  it("delivers nothing from A's attempts to B's subscribers", async () => {
     const news = `public:${b.slug}.news-${unique()}`;
     const payroll = `private:${b.slug}.payroll-${unique()}`;
     const member = clients.create(url, { token: await connectionToken(b.auth, { userId: 'bella', channels: [news] }) });
@@ -152,7 +166,9 @@ describeWithEngine('projects as tenants on one engine', () => {
 
     for (const channel of [news, payroll]) {
       await post('/api/realtime/publish', a.auth, { channel, data: { from: 'acme' } }).expect(403);
-      await post('/api/realtime/publish', a.auth, `{"channel":"public:${a.slug}.x","data":{"from":"acme"},"CHANNEL":"${channel}"}`).expect(400);
+      await post('/api/realtime/publish', a.auth, `{"channel":"public:${a.slug}.x","data":{"from":"acme"},"CHANNEL":"${channel}"}`).expect(
+        400,
+      );
     }
     const marker = nextEvent(onPayroll, 'publication');
     await post('/api/realtime/publish', b.auth, { channel: payroll, data: { from: 'bravo' } }).expect(200);
@@ -178,19 +194,33 @@ describeWithEngine('projects as tenants on one engine', () => {
       const call = http().post('/internal/centrifugo/subscribe').set('Content-Type', 'application/json');
       return (secret === undefined ? call : call.set('X-Xshathra-Proxy-Secret', secret)).send(body);
     };
-    const engineRequest = (channel: string, projectId: string) => ({ client: randomUUID(), transport: 'websocket', protocol: 'json', encoding: 'json', user: 'u', channel, meta: { projectId } });
+    const engineRequest = (channel: string, projectId: string) => ({
+      client: randomUUID(),
+      transport: 'websocket',
+      protocol: 'json',
+      encoding: 'json',
+      user: 'u',
+      channel,
+      meta: { projectId },
+    });
 
     it('answers the engine with its decision', async () => {
       await ask(engineRequest(`public:${a.slug}.x`, a.projectId), TEST_PROXY_SECRET).expect(200, { result: {} });
-      await ask(engineRequest(`public:${b.slug}.x`, a.projectId), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
-      await ask(engineRequest(`public:${a.slug}.x`, 'not-a-uuid'), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      await ask(engineRequest(`public:${b.slug}.x`, a.projectId), TEST_PROXY_SECRET).expect(200, {
+        error: { code: 103, message: 'permission denied' },
+      });
+      await ask(engineRequest(`public:${a.slug}.x`, 'not-a-uuid'), TEST_PROXY_SECRET).expect(200, {
+        error: { code: 103, message: 'permission denied' },
+      });
       await ask({ channel: `public:${a.slug}.x` }, TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
     });
 
     it('refuses the channels of a disabled project', async () => {
       const { projectId, slug } = await createProject(app, 'Soon disabled', null);
       await app.get(ProjectsService).disableProject(CLI_ACTOR, projectId);
-      await ask(engineRequest(`public:${slug}.x`, projectId), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      await ask(engineRequest(`public:${slug}.x`, projectId), TEST_PROXY_SECRET).expect(200, {
+        error: { code: 103, message: 'permission denied' },
+      });
     });
 
     it('refuses a caller without the proxy secret, or with a wrong one (401)', async () => {
@@ -202,12 +232,17 @@ describeWithEngine('projects as tenants on one engine', () => {
       await http().post('/internal/centrifugo/subscribe').set('Authorization', a.auth).send(body).expect(401);
     });
 
-    it.each(['/realtime/internal/centrifugo/subscribe', '/realtime/connection/../../internal/centrifugo/subscribe', '/realtime/connection/%2e%2e/%2e%2e/internal/centrifugo/subscribe'])(
-      'is not reachable through %s (404)',
-      async (path) => {
-        await http().post(path).set('X-Xshathra-Proxy-Secret', TEST_PROXY_SECRET).send(engineRequest(`public:${a.slug}.x`, a.projectId)).expect(404);
-      },
-    );
+    it.each([
+      '/realtime/internal/centrifugo/subscribe',
+      '/realtime/connection/../../internal/centrifugo/subscribe',
+      '/realtime/connection/%2e%2e/%2e%2e/internal/centrifugo/subscribe',
+    ])('is not reachable through %s (404)', async (path) => {
+      await http()
+        .post(path)
+        .set('X-Xshathra-Proxy-Secret', TEST_PROXY_SECRET)
+        .send(engineRequest(`public:${a.slug}.x`, a.projectId))
+        .expect(404);
+    });
 
     it('answers 503 when ENGINE_PROXY_SECRET is not configured, so that the engine refuses every proxied subscription', async () => {
       const unconfigured = await createTestApp({ env: { ENGINE_PROXY_SECRET: undefined } });

@@ -18,9 +18,15 @@ describe('token endpoints', () => {
   afterAll(() => app.close());
 
   const postToken = (body: unknown) =>
-    request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', auth).send(body as object);
+    request(app.getHttpServer())
+      .post('/api/realtime/token')
+      .set('Authorization', auth)
+      .send(body as object);
   const postSubscriptionToken = (body: unknown) =>
-    request(app.getHttpServer()).post('/api/realtime/subscription-token').set('Authorization', auth).send(body as object);
+    request(app.getHttpServer())
+      .post('/api/realtime/subscription-token')
+      .set('Authorization', auth)
+      .send(body as object);
 
   describe('POST /api/realtime/token', () => {
     it('answers the spec example with a signed HS256 JWT carrying exactly sub, iat, exp, channels, info and the project in meta', async () => {
@@ -37,7 +43,12 @@ describe('token endpoints', () => {
       const { header, claims } = verifyHs256(response.body.token, TEST_SECRET);
       expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
       expect(Object.keys(claims).sort()).toEqual(['channels', 'exp', 'iat', 'info', 'meta', 'sub']);
-      expect(claims).toMatchObject({ sub: 'user_01HZEXAMPLE', channels: ['public:lobby'], info: { displayName: 'Player One' }, meta: { projectId } });
+      expect(claims).toMatchObject({
+        sub: 'user_01HZEXAMPLE',
+        channels: ['public:lobby'],
+        info: { displayName: 'Player One' },
+        meta: { projectId },
+      });
       expect(claims.iat).toBeGreaterThanOrEqual(before);
       expect(claims.exp).toBe((claims.iat as number) + 900);
     });
@@ -91,7 +102,11 @@ describe('token endpoints', () => {
 
     it('names every problem at once', async () => {
       const response = await postToken({ userId: '', ttlSeconds: 5, extra: true }).expect(400);
-      expect(response.body.details).toEqual(['unknown field "extra"', 'userId must not be empty', 'ttlSeconds must be an integer between 30 and 3600']);
+      expect(response.body.details).toEqual([
+        'unknown field "extra"',
+        'userId must not be empty',
+        'ttlSeconds must be an integer between 30 and 3600',
+      ]);
     });
 
     it('rejects invalid JSON with 400 in the error shape', async () => {
@@ -104,7 +119,11 @@ describe('token endpoints', () => {
       expect(response.body).toEqual({ statusCode: 400, error: 'The request body is not valid JSON.' });
     });
 
-    it.each([['an array', '[{"userId":"u1"}]'], ['a string', '"u1"'], ['null', 'null']])('rejects a body that is %s with 400', async (_case, raw) => {
+    it.each([
+      ['an array', '[{"userId":"u1"}]'],
+      ['a string', '"u1"'],
+      ['null', 'null'],
+    ])('rejects a body that is %s with 400', async (_case, raw) => {
       const response = await request(app.getHttpServer())
         .post('/api/realtime/token')
         .set('Authorization', auth)
@@ -230,7 +249,11 @@ describe('token signing secret', () => {
     const app = await createTestApp({ env: { CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: undefined, CENTRIFUGO_TOKEN_HMAC_SECRET: legacySecret } });
     try {
       const auth = `apikey ${(await createProject(app)).serverApiKey}`;
-      const response = await request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', auth).send({ userId: 'u' }).expect(200);
+      const response = await request(app.getHttpServer())
+        .post('/api/realtime/token')
+        .set('Authorization', auth)
+        .send({ userId: 'u' })
+        .expect(200);
       expect(verifyHs256(response.body.token, legacySecret).claims.sub).toBe('u');
       expect(() => verifyHs256(response.body.token, TEST_SECRET)).toThrow();
     } finally {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { ExpiringCache } from '../common/expiring-cache';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { authConfig, type AuthConfig } from '../config/app.config';
 import { hashApiKey, isWellFormedKey } from '../projects/api-key';
 import { ProjectChanges } from '../projects/project-changes';
 import { AdminKeysService } from './admin-keys.service';
@@ -16,7 +16,7 @@ const MAX_CACHED_KEYS = 1000;
 export class AdminKeyAuthenticator {
   private readonly checks: ExpiringCache<string | null>;
 
-  constructor(adminKeys: AdminKeysService, clock: Clock, changes: ProjectChanges, @Inject(appConfig.KEY) config: AppConfig) {
+  constructor(adminKeys: AdminKeysService, clock: Clock, changes: ProjectChanges, @Inject(authConfig.KEY) config: AuthConfig) {
     this.checks = new ExpiringCache({
       ttlMs: config.apiKeyCacheTtlSeconds * 1000,
       maxEntries: MAX_CACHED_KEYS,

@@ -39,7 +39,8 @@ export class AdminKeysService {
 
   async create(actor: Actor, name: string): Promise<{ adminKey: AdminKeyView; key: string }> {
     const trimmed = name.trim();
-    if (!trimmed || trimmed.length > MAX_NAME_LENGTH) throw new BadRequestException(`An admin key name must be 1 to ${MAX_NAME_LENGTH} characters long.`);
+    if (!trimmed || trimmed.length > MAX_NAME_LENGTH)
+      throw new BadRequestException(`An admin key name must be 1 to ${MAX_NAME_LENGTH} characters long.`);
     const generated = generateApiKey('admin');
     const adminKey = await this.manager.transaction(async (tx) => {
       const view = adminKeyView(await tx.save(tx.create(AdminKey, { name: trimmed, prefix: generated.prefix, hash: generated.hash })));

@@ -14,7 +14,16 @@ import { AdminRoute } from '../auth/route-access';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { KeyView, ProjectView } from '../projects/dto/project.views';
 import { ProjectsService } from '../projects/projects.service';
-import { CreateKeyDto, CreatedKeyDto, CreatedProjectDto, CreateProjectDto, KeyListDto, PageQueryDto, ProjectPageDto, UpdateProjectDto } from './dto/admin.dto';
+import {
+  CreateKeyDto,
+  CreatedKeyDto,
+  CreatedProjectDto,
+  CreateProjectDto,
+  KeyListDto,
+  PageQueryDto,
+  ProjectPageDto,
+  UpdateProjectDto,
+} from './dto/admin.dto';
 import { pageOf } from './pagination';
 
 /** Projects and their keys, for the dashboard: the same service and rules as the CLI, audited per admin key. */

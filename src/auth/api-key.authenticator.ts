@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { authConfig, type AuthConfig } from '../config/app.config';
 import { Clock } from '../common/clock';
 import { ExpiringCache } from '../common/expiring-cache';
+import { Metrics } from '../metrics/metrics';
 import { RetryAfterException } from '../common/retry-after.exception';
 import { hashApiKey, isWellFormedKey } from '../projects/api-key';
 import { ApiKey } from '../projects/api-key.entity';
@@ -39,7 +40,8 @@ export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
     private readonly repository: ProjectsRepository,
     private readonly clock: Clock,
     changes: ProjectChanges,
-    @Inject(appConfig.KEY) config: AppConfig,
+    private readonly metrics: Metrics,
+    @Inject(authConfig.KEY) config: AuthConfig,
   ) {
     const ttlMs = config.apiKeyCacheTtlSeconds * 1000;
     this.accepted = new ExpiringCache({
@@ -61,7 +63,9 @@ export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
   async check(key: string): Promise<KeyCheck> {
     if (!isWellFormedKey(key, 'server')) return { ok: false, reason: 'malformed' };
     const hash = hashApiKey(key);
-    const check = this.refused.peek(hash) ?? (await this.acceptedOrLookUp(hash));
+    const cached = this.refused.peek(hash) ?? this.accepted.peek(hash);
+    this.metrics.keyCacheLookup(cached !== undefined);
+    const check = cached ?? (await this.acceptedOrLookUp(hash));
     if (check.ok) this.usedKeyIds.add(check.project.keyId);
     return check;
   }

@@ -1,13 +1,23 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { PinoLogger } from 'nestjs-pino';
 import { AdminKeyAuthenticator } from '../admin/admin-key.authenticator';
 import { RetryAfterException } from '../common/retry-after.exception';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { authConfig, type AuthConfig } from '../config/app.config';
 import { parseAuthorizationHeader } from './authorization-header';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import type { AuthenticatedRequest, Caller } from './authenticated-request';
-import { ENGINE_PROXY_SECRET_HEADER, isEngineProxySecret } from './engine-proxy-secret';
+import { ENGINE_PROXY_SECRET_HEADER, isSharedSecret } from './shared-secret';
 import { ROUTE_CALLER, type RouteCaller } from './route-access';
 
 /** One message for every refused key, so that a key's holder cannot learn whether it is unknown, revoked or disabled. */
@@ -29,11 +39,13 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly adminKeys: AdminKeyAuthenticator,
     private readonly failures: AuthFailureLimiter,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly requestLog: PinoLogger,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const routeCaller = this.reflector.getAllAndOverride<RouteCaller>(ROUTE_CALLER, [context.getHandler(), context.getClass()]) ?? 'server-key';
+    const routeCaller =
+      this.reflector.getAllAndOverride<RouteCaller>(ROUTE_CALLER, [context.getHandler(), context.getClass()]) ?? 'server-key';
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     request.caller = await this.identify(routeCaller, request);
     return true;
@@ -45,6 +57,7 @@ export class AuthGuard implements CanActivate {
     this.failures.assertNotBlocked(address);
     try {
       if (routeCaller === 'engine') return this.identifyEngine(request);
+      if (routeCaller === 'metrics') return this.identifyScraper(request);
       if (routeCaller === 'admin') return await this.identifyAdmin(request);
       return await this.identifyProject(request);
     } catch (error) {
@@ -62,6 +75,8 @@ export class AuthGuard implements CanActivate {
       this.logger.warn(`API key refused (${check.reason})${check.reason === 'malformed' ? '' : `: ${key.slice(0, 12)}…`}`);
       throw new UnauthorizedException(INVALID_KEY_MESSAGE);
     }
+    // Every later log line of this request says whose it was (ids only, never the key).
+    this.requestLog.assign({ projectId: check.project.projectId, keyId: check.project.keyId });
     return { kind: 'project', project: check.project };
   }
 
@@ -75,14 +90,24 @@ export class AuthGuard implements CanActivate {
       this.logger.warn('Admin key refused');
       throw new UnauthorizedException(INVALID_ADMIN_KEY_MESSAGE);
     }
+    this.requestLog.assign({ adminKeyId });
     return { kind: 'admin', adminKeyId };
+  }
+
+  private identifyScraper(request: AuthenticatedRequest): Caller {
+    const token = this.config.metricsToken;
+    // Unset: metrics are off, and the route answers like any unknown one.
+    if (!token) throw new NotFoundException(`No route for ${request.method} ${request.path}.`);
+    if (!isSharedSecret(parseAuthorizationHeader(request.headers.authorization), token))
+      throw new UnauthorizedException('Missing or wrong metrics token.');
+    return { kind: 'metrics' };
   }
 
   private identifyEngine(request: AuthenticatedRequest): Caller {
     const secret = this.config.engineProxySecret;
     // Unset: nobody can prove to be the engine, so every engine call is refused (fail closed), visibly.
     if (!secret) throw new ServiceUnavailableException('The engine proxy is not configured: set ENGINE_PROXY_SECRET.');
-    if (!isEngineProxySecret(request.headers[ENGINE_PROXY_SECRET_HEADER], secret)) {
+    if (!isSharedSecret(request.headers[ENGINE_PROXY_SECRET_HEADER], secret)) {
       throw new UnauthorizedException('Missing or wrong engine proxy secret.');
     }
     return { kind: 'engine' };

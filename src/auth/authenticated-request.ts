@@ -13,7 +13,12 @@ export interface AuthenticatedProject {
 }
 
 /** Who is calling, as AuthGuard established it. */
-export type Caller = { kind: 'project'; project: AuthenticatedProject } | { kind: 'admin'; adminKeyId: string } | { kind: 'engine' } | { kind: 'public' };
+export type Caller =
+  | { kind: 'project'; project: AuthenticatedProject }
+  | { kind: 'admin'; adminKeyId: string }
+  | { kind: 'engine' }
+  | { kind: 'metrics' }
+  | { kind: 'public' };
 
 /** The request every guarded handler receives: AuthGuard sets `caller` before any handler runs. */
 export interface AuthenticatedRequest extends Request {

@@ -6,9 +6,10 @@ import { SetMetadata } from '@nestjs/common';
  * - `server-key`: a backend with an active server key of an enabled project (handlers get @CurrentProject()).
  * - `admin`: the dashboard with an active admin key (`xs_ak_…`; handlers get @CurrentActor()).
  * - `engine`: the realtime engine's proxy calls, which carry the shared ENGINE_PROXY_SECRET header.
+ * - `metrics`: a Prometheus scraper with `Authorization: Bearer <METRICS_TOKEN>`.
  * - `public`: anyone (health probes, the local test page).
  */
-export type RouteCaller = 'server-key' | 'admin' | 'engine' | 'public';
+export type RouteCaller = 'server-key' | 'admin' | 'engine' | 'metrics' | 'public';
 
 export const ROUTE_CALLER = 'xshathra:routeCaller';
 
@@ -19,6 +20,9 @@ export const PublicRoute = () => CallableBy('public');
 
 /** Reachable only with an admin key, never with a project key. */
 export const AdminRoute = () => CallableBy('admin');
+
+/** Reachable only with METRICS_TOKEN; without one configured, the route does not exist (404). */
+export const MetricsRoute = () => CallableBy('metrics');
 
 /** Reachable only by the engine (its subscribe proxy), never by a project key. */
 export const EngineRoute = () => CallableBy('engine');

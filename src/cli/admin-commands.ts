@@ -10,7 +10,10 @@ export async function runAdminKeyCommand(service: AdminKeysService, args: Parsed
   switch (args.words[1]) {
     case 'create': {
       const { adminKey, key } = await service.create(CLI_ACTOR, requireOption(args, 'name'));
-      return { json: { ...adminKey, key }, text: [`Created admin key "${adminKey.name}" (${adminKey.id}).`, `Admin key (shown once): ${key}`] };
+      return {
+        json: { ...adminKey, key },
+        text: [`Created admin key "${adminKey.name}" (${adminKey.id}).`, `Admin key (shown once): ${key}`],
+      };
     }
     case 'list': {
       const adminKeys = await service.list();
@@ -36,13 +39,17 @@ const AUDIT_LIST_LIMIT = 100;
 export async function runAuditCommand(audit: AuditLog, args: ParsedArgs): Promise<CommandOutput> {
   if (args.words[1] !== 'list') throw new UsageError(`Unknown command "${args.words.join(' ')}"`);
   const projectId = args.options.project;
-  if (projectId !== undefined && !/^[0-9a-f-]{36}$/i.test(projectId)) throw new UsageError(`--project takes a project id (a UUID), got "${projectId}"`);
+  if (projectId !== undefined && !/^[0-9a-f-]{36}$/i.test(projectId))
+    throw new UsageError(`--project takes a project id (a UUID), got "${projectId}"`);
   const { entries, total } = await audit.list({ projectId, offset: 0, limit: AUDIT_LIST_LIMIT });
   const views = entries.map(auditEntryView);
   return {
     json: { entries: views, total },
     text: views.length
-      ? views.map((e) => `${e.at}  ${e.actor === 'cli' ? 'cli' : `admin-key ${e.adminKeyId}`}  ${e.action}  project ${e.projectId ?? '-'}  key ${e.keyId ?? '-'}`)
+      ? views.map(
+          (e) =>
+            `${e.at}  ${e.actor === 'cli' ? 'cli' : `admin-key ${e.adminKeyId}`}  ${e.action}  project ${e.projectId ?? '-'}  key ${e.keyId ?? '-'}`,
+        )
       : ['No audit entries.'],
   };
 }

@@ -15,7 +15,10 @@ export async function runProjectCommand(service: ProjectsService, args: ParsedAr
   switch (`${noun} ${verb}`) {
     case 'projects create': {
       const channels = args.options.channels === undefined ? undefined : parseChannelPatternList(args.options.channels);
-      const { project, serverApiKey, clientApiKey } = await service.createProject(CLI_ACTOR, { name: requireOption(args, 'name'), channels });
+      const { project, serverApiKey, clientApiKey } = await service.createProject(CLI_ACTOR, {
+        name: requireOption(args, 'name'),
+        channels,
+      });
       return {
         json: { id: project.id, name: project.name, slug: project.slug, channels: project.channels, serverApiKey, clientApiKey },
         text: [
@@ -31,7 +34,10 @@ export async function runProjectCommand(service: ProjectsService, args: ParsedAr
       return {
         json: { projects },
         text: projects.length
-          ? projects.map((p) => `${p.id}  ${p.slug}  ${p.disabledAt ? `disabled ${p.disabledAt}` : 'enabled'}  ${p.name}  channels ${p.channels.join(',')}`)
+          ? projects.map(
+              (p) =>
+                `${p.id}  ${p.slug}  ${p.disabledAt ? `disabled ${p.disabledAt}` : 'enabled'}  ${p.name}  channels ${p.channels.join(',')}`,
+            )
           : ['No projects yet. Create one with: projects create --name NAME'],
       };
     }
@@ -50,10 +56,14 @@ export async function runProjectCommand(service: ProjectsService, args: ParsedAr
     }
     case 'projects set-rate-limit': {
       const value = requireWord(args, 3, 'LIMIT');
-      if (value !== 'default' && !/^\d+$/.test(value)) throw new UsageError(`LIMIT is a number of requests per minute or "default", got "${value}"`);
+      if (value !== 'default' && !/^\d+$/.test(value))
+        throw new UsageError(`LIMIT is a number of requests per minute or "default", got "${value}"`);
       const rateLimitPerMinute = value === 'default' ? null : Number(value);
       const project = await service.updateProject(CLI_ACTOR, requireWord(args, 2, 'PROJECT_ID'), { rateLimitPerMinute });
-      const limit = project.rateLimitPerMinute === null ? 'the deployment default (RATE_LIMIT_PER_MINUTE)' : `${project.rateLimitPerMinute} requests per minute`;
+      const limit =
+        project.rateLimitPerMinute === null
+          ? 'the deployment default (RATE_LIMIT_PER_MINUTE)'
+          : `${project.rateLimitPerMinute} requests per minute`;
       return { json: project, text: [`Project ${project.id} is limited to ${limit}.`] };
     }
     case 'keys create': {
@@ -68,7 +78,8 @@ export async function runProjectCommand(service: ProjectsService, args: ParsedAr
       return {
         json: { keys },
         text: keys.map(
-          (k) => `${k.id}  ${k.kind.padEnd(6)}  ${k.prefix}…  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  last used ${k.lastUsedAt ?? 'never'}`,
+          (k) =>
+            `${k.id}  ${k.kind.padEnd(6)}  ${k.prefix}…  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  last used ${k.lastUsedAt ?? 'never'}`,
         ),
       };
     }

@@ -64,7 +64,11 @@ export class ExpiringCache<V> {
     this.entries.delete(key);
     // Maps iterate in insertion order: the first entry is the oldest.
     if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expiresAt: now + this.options.ttlMs, staleUntil: now + this.options.ttlMs + (this.options.maxStaleMs ?? 0) });
+    this.entries.set(key, {
+      value,
+      expiresAt: now + this.options.ttlMs,
+      staleUntil: now + this.options.ttlMs + (this.options.maxStaleMs ?? 0),
+    });
   }
 
   /** Forgets everything, e.g. when another instance announced a change. */

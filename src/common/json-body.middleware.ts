@@ -1,7 +1,7 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { json } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { httpConfig, type HttpConfig } from '../config/app.config';
 
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
 
@@ -19,7 +19,7 @@ export class NonJsonBody {}
 export class JsonBodyMiddleware implements NestMiddleware {
   private readonly parse: RequestHandler;
 
-  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+  constructor(@Inject(httpConfig.KEY) config: HttpConfig) {
     this.parse = json({
       limit: config.bodyLimitBytes,
       // Keep the exact bytes: publish forwards the body to the engine unchanged (no re-serialization).

@@ -2,8 +2,12 @@ import { redactUrl } from './logging';
 
 describe('redactUrl', () => {
   it('logs the value of allowlisted query parameters only', () => {
-    expect(redactUrl('/realtime/connection/websocket?token=abc&cf_protocol=json')).toBe('/realtime/connection/websocket?token=REDACTED&cf_protocol=json');
-    expect(redactUrl('/x?api_key=k&apiKey=k&secret=s&password=p&q=1')).toBe('/x?api_key=REDACTED&apiKey=REDACTED&secret=REDACTED&password=REDACTED&q=REDACTED');
+    expect(redactUrl('/realtime/connection/websocket?token=abc&cf_protocol=json')).toBe(
+      '/realtime/connection/websocket?token=REDACTED&cf_protocol=json',
+    );
+    expect(redactUrl('/x?api_key=k&apiKey=k&secret=s&password=p&q=1')).toBe(
+      '/x?api_key=REDACTED&apiKey=REDACTED&secret=REDACTED&password=REDACTED&q=REDACTED',
+    );
   });
 
   it('hides a JWT inside a connect command in the query (uni_sse)', () => {

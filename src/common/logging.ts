@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { AppConfig } from '../config/app.config';
+import type { HttpConfig } from '../config/app.config';
 
 /**
  * Query parameters whose values are logged: known to carry nothing secret (Centrifugo's transport options).
@@ -14,15 +15,37 @@ export function redactUrl(url: string | undefined): string | undefined {
   const start = url?.indexOf('?') ?? -1;
   if (!url || start === -1) return url;
   const logged = new URLSearchParams();
-  for (const [name, value] of new URLSearchParams(url.slice(start + 1))) logged.append(name, LOGGED_QUERY_PARAMS.has(name) ? value : 'REDACTED');
+  for (const [name, value] of new URLSearchParams(url.slice(start + 1)))
+    logged.append(name, LOGGED_QUERY_PARAMS.has(name) ? value : 'REDACTED');
   return `${url.slice(0, start)}?${logged.toString()}`;
 }
 
-/** pino-http options: one JSON line per request; credentials never written. */
-export function loggerParams(config: AppConfig): Params {
+/** What an incoming X-Request-Id may look like to be kept (anything else is replaced, not logged). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's X-Request-Id when it is a sane one, else a new UUID; echoed in the response either way. */
+export function requestIdFor(request: IncomingMessage, response: ServerResponse): string {
+  const incoming = request.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  response.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * pino-http options: one JSON line per request; credentials never written. Every line of a request carries
+ * its id (`req.id`), and once the caller is known, its project and key ids (AuthGuard assigns them).
+ */
+export function loggerParams(config: Pick<HttpConfig, 'logLevel' | 'logFormat'>): Params {
   return {
+    // Fields assigned during a request (project and key ids) reach its closing line too.
+    assignResponse: true,
     pinoHttp: {
       level: config.logLevel,
+      genReqId: requestIdFor,
+      // Development only (`npm run dev`): one readable line per entry instead of JSON.
+      ...(config.logFormat === 'pretty' && {
+        transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
+      }),
       // Headers are not logged at all (see the req serializer); these paths guard any future change.
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
@@ -39,7 +62,7 @@ export function loggerParams(config: AppConfig): Params {
         }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
         // pino-http attaches a synthetic error to every 5xx line; its stack says nothing. Real failures are
-        // logged with their stack by HttpExceptionFilter.
+        // logged with their stack by AllExceptionsFilter.
         err: (error: Error) => ({ type: error.name, message: error.message }),
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

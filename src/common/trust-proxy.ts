@@ -13,11 +13,7 @@ export function trustFunction(setting: TrustProxy): TrustFunction {
   return compile(setting);
 }
 
-export interface ForwardedHeaders {
-  'x-forwarded-for': string;
-  'x-forwarded-proto': string;
-  'x-forwarded-host': string;
-}
+export type ForwardedHeaders = Record<'x-forwarded-for' | 'x-forwarded-proto' | 'x-forwarded-host', string>;
 
 /**
  * X-Forwarded-* for a request we pass on, built from what we can vouch for: the socket's peer, plus what

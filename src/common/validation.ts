@@ -43,9 +43,7 @@ export function describeValidationErrors(errors: ValidationError[], path = ''): 
   return errors.flatMap((error) => {
     const field = path + error.property;
     const constraints = error.constraints ?? {};
-    const own = constraints.whitelistValidation
-      ? [`unknown field "${field}"`]
-      : Object.values(constraints).slice(-1); // decorators register bottom-up: the last is the first declared
+    const own = constraints.whitelistValidation ? [`unknown field "${field}"`] : Object.values(constraints).slice(-1); // decorators register bottom-up: the last is the first declared
     return [...own, ...describeValidationErrors(error.children ?? [], `${field}.`)];
   });
 }

@@ -7,6 +7,7 @@ describe('parseEnv', () => {
       isProduction: false,
       port: 3001,
       logLevel: 'info',
+      logFormat: 'json',
       databaseUrl: undefined,
       dataDir: '.data',
       tokenHmacSecret: undefined,
@@ -27,6 +28,7 @@ describe('parseEnv', () => {
       redisUrl: undefined,
       apiDocs: true,
       shutdownDrainMs: 0,
+      metricsToken: undefined,
       bodyLimitBytes: 65536,
       socketTestPage: true,
     });
@@ -91,17 +93,34 @@ describe('parseEnv', () => {
     const strong = 'k7Qv2Xw9Lr4Tz8Pn1Fh6Jd3Sb5Gm0Ycx';
 
     it.each([
-      [{ CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'short-but-random-7f3a' }, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY must be at least 32 bytes long in production (e.g. `openssl rand -base64 32`)'],
-      [{ CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'CHANGE_ME' }, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production'],
-      [{ CENTRIFUGO_TOKEN_HMAC_SECRET: 'local-compose-token-secret-change-me-0123456789' }, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production'],
-      [{ CENTRIFUGO_API_KEY: 'changeme' }, 'CENTRIFUGO_API_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production'],
-      [{ ENGINE_PROXY_SECRET: 'CHANGE_ME' }, 'ENGINE_PROXY_SECRET is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production'],
+      [
+        { CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'short-but-random-7f3a' },
+        'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY must be at least 32 bytes long in production (e.g. `openssl rand -base64 32`)',
+      ],
+      [
+        { CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'CHANGE_ME' },
+        'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production',
+      ],
+      [
+        { CENTRIFUGO_TOKEN_HMAC_SECRET: 'local-compose-token-secret-change-me-0123456789' },
+        'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production',
+      ],
+      [
+        { CENTRIFUGO_API_KEY: 'changeme' },
+        'CENTRIFUGO_API_KEY is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production',
+      ],
+      [
+        { ENGINE_PROXY_SECRET: 'CHANGE_ME' },
+        'ENGINE_PROXY_SECRET is a placeholder value; set a random secret (e.g. `openssl rand -base64 32`) in production',
+      ],
     ])('refuses %j', (env, message) => {
       expect(() => parseEnv({ ...production, ...env })).toThrow(new ConfigError(message));
     });
 
     it('accepts random secrets, and leaves weak ones alone outside production', () => {
-      expect(() => parseEnv({ ...production, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: strong, CENTRIFUGO_API_KEY: 'x7', ENGINE_PROXY_SECRET: 'y8' })).not.toThrow();
+      expect(() =>
+        parseEnv({ ...production, CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: strong, CENTRIFUGO_API_KEY: 'x7', ENGINE_PROXY_SECRET: 'y8' }),
+      ).not.toThrow();
       expect(parseEnv({ CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'CHANGE_ME' }).tokenHmacSecret).toBe('CHANGE_ME');
     });
 

@@ -13,6 +13,8 @@ export interface AppConfig {
   isProduction: boolean;
   port: number;
   logLevel: LogLevel;
+  /** `json` lines (default), or `pretty` for people (pino-pretty, a development dependency). */
+  logFormat: 'json' | 'pretty';
   /** PostgreSQL URL; undefined means "use the embedded dev database" (never in production). */
   databaseUrl?: string;
   /** Folder for local state: the embedded database and the dev secrets. */
@@ -50,6 +52,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** On SIGTERM, how long readiness says 503 while the server still serves, before it stops listening. */
   shutdownDrainMs: number;
+  /** Bearer token a Prometheus scraper sends to GET /metrics; undefined → no metrics route. */
+  metricsToken?: string;
   /** Serve the OpenAPI docs at /api/docs (on by default outside production). */
   apiDocs: boolean;
   /** Maximum JSON request body size, in bytes. */
@@ -63,6 +67,7 @@ export const CONFIG_ENV_NAMES = [
   'NODE_ENV',
   'PORT',
   'LOG_LEVEL',
+  'LOG_FORMAT',
   'DATABASE_URL',
   'XSHATHRA_DATA_DIR',
   'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY',
@@ -84,10 +89,11 @@ export const CONFIG_ENV_NAMES = [
   'REDIS_URL',
   'API_DOCS',
   'SHUTDOWN_DRAIN_MS',
+  'METRICS_TOKEN',
   'BODY_LIMIT_BYTES',
   'SOCKET_TEST_PAGE',
 ] as const;
-type EnvName = (typeof CONFIG_ENV_NAMES)[number];
+export type EnvName = (typeof CONFIG_ENV_NAMES)[number];
 
 /** A configuration problem. Its message is one line meant for the operator. */
 export class ConfigError extends Error {}
@@ -141,6 +147,9 @@ export function parseEnv(env: Env): AppConfig {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
 
+  const logFormat = (read(env, 'LOG_FORMAT') ?? 'json').toLowerCase();
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${env.LOG_FORMAT}"`);
+
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (isProduction && !databaseUrl) {
     throw new ConfigError('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development only)');
@@ -151,10 +160,12 @@ export function parseEnv(env: Env): AppConfig {
   const tokenHmacSecret = read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY') ?? read(env, 'CENTRIFUGO_TOKEN_HMAC_SECRET');
   const engineApiKey = read(env, 'CENTRIFUGO_API_KEY');
   const engineProxySecret = read(env, 'ENGINE_PROXY_SECRET');
+  const metricsToken = read(env, 'METRICS_TOKEN');
   if (isProduction) {
     refuseWeakSecret('CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', tokenHmacSecret, MIN_SIGNING_SECRET_BYTES);
     refuseWeakSecret('CENTRIFUGO_API_KEY', engineApiKey, 0);
     refuseWeakSecret('ENGINE_PROXY_SECRET', engineProxySecret, 0);
+    refuseWeakSecret('METRICS_TOKEN', metricsToken, 0);
   }
 
   return {
@@ -162,6 +173,7 @@ export function parseEnv(env: Env): AppConfig {
     isProduction,
     port: integer(env, 'PORT', 3001, 0, 65535),
     logLevel,
+    logFormat,
     databaseUrl,
     dataDir: read(env, 'XSHATHRA_DATA_DIR') ?? '.data',
     tokenHmacSecret,
@@ -182,6 +194,7 @@ export function parseEnv(env: Env): AppConfig {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     apiDocs: boolean(env, 'API_DOCS', !isProduction),
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 60_000),
+    metricsToken,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
     socketTestPage: boolean(env, 'SOCKET_TEST_PAGE', !isProduction),
   };
@@ -195,11 +208,16 @@ function trustProxy(env: Env): TrustProxy {
   if (raw === undefined || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
   if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (/^\d+$/.test(raw)) return Number(raw);
-  const list = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   try {
     compileTrust(list);
   } catch {
-    throw new ConfigError(`TRUST_PROXY must be true, false, a number of hops, or a comma-separated list of addresses, subnets, loopback, linklocal or uniquelocal, got "${raw}"`);
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, a number of hops, or a comma-separated list of addresses, subnets, loopback, linklocal or uniquelocal, got "${raw}"`,
+    );
   }
   return list;
 }
@@ -210,9 +228,9 @@ const PLACEHOLDER_SECRET = /change[-_ ]?me|placeholder|example|^(secret|password
 
 function refuseWeakSecret(name: EnvName, value: string | undefined, minBytes: number): void {
   if (value === undefined) return;
-  if (PLACEHOLDER_SECRET.test(value)) throw new ConfigError(`${name} is a placeholder value; set a random secret (e.g. \`openssl rand -base64 32\`) in production`);
+  if (PLACEHOLDER_SECRET.test(value))
+    throw new ConfigError(`${name} is a placeholder value; set a random secret (e.g. \`openssl rand -base64 32\`) in production`);
   if (Buffer.byteLength(value, 'utf8') < minBytes) {
     throw new ConfigError(`${name} must be at least ${minBytes} bytes long in production (e.g. \`openssl rand -base64 32\`)`);
   }
 }
-

@@ -1,13 +1,9 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
-import { AdminKey } from '../admin/admin-key.entity';
-import { AuditEntry } from '../audit/audit-entry.entity';
-import { ApiKey } from '../projects/api-key.entity';
-import { Project } from '../projects/project.entity';
 
-export const entities = [Project, ApiKey, AdminKey, AuditEntry];
+export type Entities = NonNullable<DataSourceOptions['entities']>;
 
-export function dataSourceOptions(url: string): DataSourceOptions {
+export function dataSourceOptions(url: string, entities: Entities): DataSourceOptions {
   return {
     type: 'postgres',
     url,

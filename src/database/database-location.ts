@@ -1,5 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { AppConfig } from '../config/app.config';
+import type { DatabaseConfig } from '../config/app.config';
 import { openEmbeddedDatabase } from './embedded-postgres';
 
 /** Where the database is: DATABASE_URL, or the embedded development cluster when it is unset. */
@@ -9,11 +9,11 @@ export class DatabaseLocation implements OnApplicationShutdown {
     private readonly stopEmbedded: () => Promise<void>,
   ) {}
 
-  static async resolve(config: AppConfig): Promise<DatabaseLocation> {
-    if (config.databaseUrl) return new DatabaseLocation(config.databaseUrl, async () => undefined);
+  static async resolve(config: DatabaseConfig): Promise<DatabaseLocation> {
+    if (config.databaseUrl) return new DatabaseLocation(config.databaseUrl, () => Promise.resolve());
     const logger = new Logger('Database');
     const database = await openEmbeddedDatabase(config.dataDir, (line) => logger.warn(line));
-    return new DatabaseLocation(database.url, database.stop);
+    return new DatabaseLocation(database.url, () => database.stop());
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, parse, resolve } from 'node:path';
-import { freePort } from '../common/ports';
+import { freePort } from '../dev/ports';
 import { StartupError } from '../common/startup-error';
 
 /**
@@ -30,7 +30,7 @@ export async function openEmbeddedDatabase(dataDir: string, log: (line: string) 
 
   const runningPort = await portOfRunningCluster(clusterDir);
   if (runningPort !== undefined) {
-    return { url: urlFor(password, runningPort), stop: async () => undefined };
+    return { url: urlFor(password, runningPort), stop: () => Promise.resolve() };
   }
 
   await assertReachableByPostgresUser(clusterDir);

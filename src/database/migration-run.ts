@@ -8,7 +8,8 @@ import { runMigrationsLocked } from './migrate';
 /** `npm run migration:run`: applies pending migrations to the configured database, then exits. */
 async function main(): Promise<void> {
   const location = await DatabaseLocation.resolve(loadAppConfig());
-  const dataSource = await new DataSource(dataSourceOptions(location.url)).initialize();
+  // Migrations need no entities.
+  const dataSource = await new DataSource(dataSourceOptions(location.url, [])).initialize();
   try {
     const applied = await runMigrationsLocked(dataSource);
     process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The schema is up to date.\n');

@@ -1,12 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { freePort, isPortFree } from '../common/ports';
-import { findEngineBinary, LocalEngine, startLocalEngine } from '../engine/local-engine';
+import { freePort, isPortFree } from './ports';
+import { projectRoot } from '../common/project-root';
+import { findEngineBinary, LocalEngine, startLocalEngine } from './local-engine';
 
 const PREFERRED_PORT = 8000;
 
 export type DevEngine = { engine: LocalEngine } | { missing: string };
 
-/** Starts a local Centrifugo for `npm run dev` with the dev secrets, when a binary is available. */
+/**
+ * Starts a local Centrifugo for `npm run dev` with the dev secrets. On a first run without an engine, it
+ * builds one with Go (scripts/install-engine.sh, its progress shown as it goes) when Go is installed.
+ */
 export async function startDevEngine(options: {
   dataDir: string;
   centrifugoBin?: string;
@@ -15,14 +20,11 @@ export async function startDevEngine(options: {
   apiKey: string;
   proxySecret: string;
 }): Promise<DevEngine> {
-  const binary = findEngineBinary(options.centrifugoBin);
-  if (!binary) {
-    return {
-      missing: options.centrifugoBin
-        ? `CENTRIFUGO_BIN points at ${options.centrifugoBin}, which does not exist`
-        : 'no Centrifugo binary found (CENTRIFUGO_BIN, `centrifugo` on PATH, .cache/bin/centrifugo)',
-    };
+  if (options.centrifugoBin && !findEngineBinary(options.centrifugoBin)) {
+    return { missing: `CENTRIFUGO_BIN points at ${options.centrifugoBin}, which does not exist` };
   }
+  const binary = findEngineBinary(options.centrifugoBin) ?? buildEngine();
+  if (typeof binary !== 'string') return binary;
   const port = (await isPortFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
   const engine = await startLocalEngine({
     binary,
@@ -34,4 +36,18 @@ export async function startDevEngine(options: {
     allowedOrigins: [`http://localhost:${options.appPort}`, `http://127.0.0.1:${options.appPort}`],
   });
   return { engine };
+}
+
+/** Builds Centrifugo into .cache/bin with Go; the path of the binary, or why there is none. */
+function buildEngine(): string | { missing: string } {
+  if (spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).status !== 0) {
+    return {
+      missing:
+        'no Centrifugo binary, and no Go to build one: install Go and run `npm run dev` again, or set CENTRIFUGO_BIN or CENTRIFUGO_UPSTREAM_URL',
+    };
+  }
+  process.stdout.write('No Centrifugo yet: building it with Go (first run only; this takes a minute or two)…\n');
+  const build = spawnSync('bash', [join(projectRoot(), 'scripts', 'install-engine.sh')], { stdio: 'inherit' });
+  const binary = build.status === 0 ? findEngineBinary() : undefined;
+  return binary ?? { missing: 'building Centrifugo with Go failed (see above); `npm run engine:install` retries it' };
 }

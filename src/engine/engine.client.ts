@@ -1,8 +1,10 @@
 import { HttpService } from '@nestjs/axios';
 import { BadGatewayException, GatewayTimeoutException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { AxiosError, AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import { firstValueFrom, type Observable } from 'rxjs';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { engineConfig, type EngineConfig } from '../config/app.config';
+import { Metrics } from '../metrics/metrics';
+import { engineFailure } from './engine-failure';
 
 /** What the engine answered, byte for byte. */
 export interface EngineResponse {
@@ -20,7 +22,8 @@ export interface EngineResponse {
 export class EngineClient {
   constructor(
     private readonly http: HttpService,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+    @Inject(engineConfig.KEY) private readonly config: EngineConfig,
   ) {}
 
   /** Forwards a publish body unchanged to POST /api/publish and returns the engine's answer unchanged. */
@@ -29,7 +32,7 @@ export class EngineClient {
     if (!engineApiUrl || !engineApiKey) {
       throw new ServiceUnavailableException('Publishing is not configured: set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY.');
     }
-    const response = await this.call(() =>
+    const response = await this.call('publish', () =>
       this.http.post<Buffer>(`${engineApiUrl}/api/publish`, rawBody, {
         headers: { 'Content-Type': 'application/json', 'X-API-Key': engineApiKey },
         responseType: 'arraybuffer',
@@ -38,7 +41,7 @@ export class EngineClient {
     );
     if (response.status === 401) {
       // The caller's key was fine; ours was not. Passing the 401 on would blame the caller.
-      throw new BadGatewayException('The realtime engine refused this service\'s API key; check CENTRIFUGO_API_KEY.');
+      throw new BadGatewayException("The realtime engine refused this service's API key; check CENTRIFUGO_API_KEY.");
     }
     return {
       status: response.status,
@@ -51,23 +54,22 @@ export class EngineClient {
   async checkHealth(): Promise<void> {
     const { engineApiUrl } = this.config;
     if (!engineApiUrl) throw new ServiceUnavailableException('The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.');
-    const response = await this.call(() => this.http.get(`${engineApiUrl}/health`, { validateStatus: () => true }));
+    const response = await this.call('health', () => this.http.get(`${engineApiUrl}/health`, { validateStatus: () => true }));
     if (response.status !== 200) throw new BadGatewayException(`The realtime engine's health check answered ${response.status}.`);
   }
 
-  private async call<T>(request: () => Observable<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
+  /** One engine call, timed and counted by outcome (see Metrics). */
+  private async call<T>(operation: 'publish' | 'health', request: () => Observable<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
-      return await firstValueFrom(request());
+      const response = await firstValueFrom(request());
+      this.metrics.engineCall(operation, response.status === 401 ? 'refused_api_key' : 'ok', seconds());
+      return response;
     } catch (error) {
-      throw toHttpException(error, this.config.engineTimeoutMs);
+      const exception = engineFailure(error, this.config.engineTimeoutMs);
+      this.metrics.engineCall(operation, exception instanceof GatewayTimeoutException ? 'timeout' : 'unreachable', seconds());
+      throw exception;
     }
   }
-}
-
-function toHttpException(error: unknown, timeoutMs: number): Error {
-  const code = (error as AxiosError)?.code;
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-    return new GatewayTimeoutException(`The realtime engine did not answer within ${timeoutMs} ms.`);
-  }
-  return new BadGatewayException('The realtime engine is unreachable.');
 }

@@ -33,7 +33,10 @@ export class HealthController {
   @HealthCheck()
   @ApiServiceUnavailableResponse({ description: 'The database did not answer; Terminus JSON with `status: "error"`.' })
   ready(@Res({ passthrough: true }) response: Response) {
-    return this.run(response, [() => this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS), () => this.shutdown.check('shutdown')]);
+    return this.run(response, [
+      () => this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS),
+      () => this.shutdown.check('shutdown'),
+    ]);
   }
 
   /** Everything the service depends on: the database and the engine. */

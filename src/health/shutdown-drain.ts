@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { NextFunction, Request, Response } from 'express';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { httpConfig, type HttpConfig } from '../config/app.config';
 
 /**
  * The first step of a graceful shutdown: on SIGTERM, readiness turns 503 and responses ask keep-alive
@@ -16,7 +16,7 @@ export class ShutdownDrain implements BeforeApplicationShutdown {
 
   constructor(
     private readonly indicators: HealthIndicatorService,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    @Inject(httpConfig.KEY) private readonly config: HttpConfig,
   ) {}
 
   /** A readiness check that fails once the shutdown has begun. */

@@ -89,12 +89,13 @@ export class ProjectsService {
     return this.change(actor, id, 'project.update', change);
   }
 
+  /** Disabling a disabled project changes nothing (its `disabledAt` stays, and nothing is audited). */
   disableProject(actor: Actor, id: string): Promise<ProjectView> {
-    return this.change(actor, id, 'project.disable', { disabledAt: new Date() });
+    return this.change(actor, id, 'project.disable', { disabledAt: new Date() }, (project) => project.disabledAt === null);
   }
 
   enableProject(actor: Actor, id: string): Promise<ProjectView> {
-    return this.change(actor, id, 'project.enable', { disabledAt: null });
+    return this.change(actor, id, 'project.enable', { disabledAt: null }, (project) => project.disabledAt !== null);
   }
 
   async createKey(actor: Actor, projectId: string, kind: string): Promise<CreatedKey> {
@@ -131,9 +132,16 @@ export class ProjectsService {
     return revoked;
   }
 
-  private async change(actor: Actor, id: string, action: string, change: ProjectChange): Promise<ProjectView> {
+  private async change(
+    actor: Actor,
+    id: string,
+    action: string,
+    change: ProjectChange,
+    applies: (project: ProjectView) => boolean = () => true,
+  ): Promise<ProjectView> {
     const updated = await this.repository.transaction(async (tx) => {
       const before = projectView(await requireProject(tx, id));
+      if (!applies(before)) return before;
       await tx.updateProject(before.id, change);
       const after = projectView((await tx.findProject(before.id))!);
       await tx.audit(actor, { action, projectId: before.id, before, after });
@@ -165,7 +173,8 @@ async function uniqueSlug(repository: ProjectsRepository, name: string): Promise
 
 function checkedName(name: string): string {
   const trimmed = name.trim();
-  if (!trimmed || trimmed.length > MAX_NAME_LENGTH) throw new BadRequestException(`A project name must be 1 to ${MAX_NAME_LENGTH} characters long.`);
+  if (!trimmed || trimmed.length > MAX_NAME_LENGTH)
+    throw new BadRequestException(`A project name must be 1 to ${MAX_NAME_LENGTH} characters long.`);
   return trimmed;
 }
 

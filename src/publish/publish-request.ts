@@ -2,7 +2,17 @@ import { BadRequestException } from '@nestjs/common';
 import { topLevelKeys } from './top-level-keys';
 
 /** The fields of Centrifugo's publish request (v6 `PublishRequest` in internal/apiproto/api.proto). */
-const ENGINE_PUBLISH_FIELDS = new Set(['channel', 'data', 'b64data', 'skip_history', 'tags', 'idempotency_key', 'delta', 'version', 'version_epoch']);
+const ENGINE_PUBLISH_FIELDS = new Set([
+  'channel',
+  'data',
+  'b64data',
+  'skip_history',
+  'tags',
+  'idempotency_key',
+  'delta',
+  'version',
+  'version_epoch',
+]);
 
 /**
  * The minimum the control plane checks before forwarding: a JSON object with a well-formed string `channel`
@@ -40,7 +50,8 @@ function ambiguousKeys(rawBody: Buffer): string[] {
   }
   for (const key of keys) {
     const folded = foldLikeGo(key);
-    if (key !== folded && ENGINE_PUBLISH_FIELDS.has(folded)) problems.push(`${JSON.stringify(key)} is a case variant of the publish field "${folded}"`);
+    if (key !== folded && ENGINE_PUBLISH_FIELDS.has(folded))
+      problems.push(`${JSON.stringify(key)} is a case variant of the publish field "${folded}"`);
     else if (seen.has(key)) problems.push(`${JSON.stringify(key)} appears more than once`);
     seen.add(key);
   }
@@ -52,5 +63,8 @@ function ambiguousKeys(rawBody: Buffer): string[] {
  * and the long s (U+017F) to "s" onto ASCII letters.
  */
 function foldLikeGo(key: string): string {
-  return key.replace(/\u212a/g, 'k').replace(/\u017f/g, 's').replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  return key
+    .replace(/\u212a/g, 'k')
+    .replace(/\u017f/g, 's')
+    .replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }

@@ -17,6 +17,7 @@ import { CurrentProject } from '../auth/current-project.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { RawBody } from '../common/raw-body.decorator';
 import { EngineClient } from '../engine/engine.client';
+import { Metrics } from '../metrics/metrics';
 import { assertChannelsAllowed } from '../tenancy/channel-access';
 import { assertPublishRequest } from './publish-request';
 
@@ -24,31 +25,52 @@ import { assertPublishRequest } from './publish-request';
 @ApiSecurity('apikey')
 @Controller('api/realtime')
 export class PublishController {
-  constructor(private readonly engine: EngineClient) {}
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly metrics: Metrics,
+  ) {}
 
   @Post('publish')
   @ApiBody({
-    description: 'Forwarded unchanged to the engine\'s `POST /api/publish` (Centrifugo publish request).',
+    description: "Forwarded unchanged to the engine's `POST /api/publish` (Centrifugo publish request).",
     schema: {
       type: 'object',
       required: ['channel', 'data'],
-      properties: { channel: { type: 'string', example: 'public:lobby' }, data: { example: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } } },
+      properties: {
+        channel: { type: 'string', example: 'public:lobby' },
+        data: { example: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } },
+      },
       additionalProperties: true,
     },
   })
-  @ApiOkResponse({ description: 'The engine\'s status and body, unchanged: `{"result":{}}`, or `{"error":{"code":102,"message":"unknown channel"}}`.' })
+  @ApiOkResponse({
+    description: 'The engine\'s status and body, unchanged: `{"result":{}}`, or `{"error":{"code":102,"message":"unknown channel"}}`.',
+  })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description: 'Invalid JSON; no string `channel` or no `data`; a publish field in another case (`CHANNEL`) or a key given twice. Nothing is forwarded.',
+    description:
+      'Invalid JSON; no string `channel` or no `data`; a publish field in another case (`CHANNEL`) or a key given twice. Nothing is forwarded.',
   })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The channel is outside the project\'s channel policy. Nothing is forwarded.' })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: "The channel is outside the project's channel policy. Nothing is forwarded.",
+  })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid project key.' })
-  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The engine is unreachable (or refused this service\'s API key).' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'CENTRIFUGO_UPSTREAM_URL and/or CENTRIFUGO_API_KEY is not configured.' })
+  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: "The engine is unreachable (or refused this service's API key)." })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'CENTRIFUGO_UPSTREAM_URL and/or CENTRIFUGO_API_KEY is not configured.',
+  })
   @ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'The engine did not answer in time.' })
-  async publish(@CurrentProject() project: AuthenticatedProject, @Body() body: unknown, @RawBody() rawBody: Buffer, @Res() response: Response): Promise<void> {
+  async publish(
+    @CurrentProject() project: AuthenticatedProject,
+    @Body() body: unknown,
+    @RawBody() rawBody: Buffer,
+    @Res() response: Response,
+  ): Promise<void> {
     assertChannelsAllowed(project, [assertPublishRequest(body, rawBody)]);
     const answer = await this.engine.publish(rawBody);
+    this.metrics.published(project.projectSlug);
     if (answer.contentType) response.type(answer.contentType);
     response.status(answer.status).send(answer.body);
   }

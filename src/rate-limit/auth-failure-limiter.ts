@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { Clock } from '../common/clock';
 import { RetryAfterException } from '../common/retry-after.exception';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { rateLimitConfig, type RateLimitConfig } from '../config/app.config';
 import { perWindow } from './window';
 
 const THROTTLER_NAME = 'auth-failures';
@@ -22,7 +22,7 @@ export class AuthFailureLimiter {
   constructor(
     @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage,
     private readonly clock: Clock,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    @Inject(rateLimitConfig.KEY) private readonly config: RateLimitConfig,
   ) {}
 
   assertNotBlocked(address: string): void {
@@ -45,5 +45,9 @@ export class AuthFailureLimiter {
 }
 
 function tooManyFailures(retryAfterSeconds: number): RetryAfterException {
-  return new RetryAfterException(429, `Too many failed authentications from this address; retry in ${retryAfterSeconds} s.`, retryAfterSeconds);
+  return new RetryAfterException(
+    429,
+    `Too many failed authentications from this address; retry in ${retryAfterSeconds} s.`,
+    retryAfterSeconds,
+  );
 }

@@ -11,13 +11,26 @@ import { setRateLimitHeaders } from './rate-limit-headers';
  */
 @Injectable()
 export class ProjectRateLimitGuard extends ThrottlerGuard {
-  protected override async handleRequest({ context, limit, ttl, throttler, blockDuration, getTracker, generateKey }: ThrottlerRequest): Promise<boolean> {
+  protected override async handleRequest({
+    context,
+    limit,
+    ttl,
+    throttler,
+    blockDuration,
+    getTracker,
+    generateKey,
+  }: ThrottlerRequest): Promise<boolean> {
     const { req, res } = this.getRequestResponse(context);
     const tracker = await getTracker(req, context);
     const key = generateKey(context, tracker, throttler.name!);
     const record = await this.storageService.increment(key, ttl, limit, blockDuration, throttler.name!);
     const resetSeconds = record.isBlocked ? record.timeToBlockExpire : record.timeToExpire;
-    setRateLimitHeaders(res as Response, { name: throttler.name!, limit, windowSeconds: ttl / 1000 }, limit - record.totalHits, resetSeconds);
+    setRateLimitHeaders(
+      res as Response,
+      { name: throttler.name!, limit, windowSeconds: ttl / 1000 },
+      limit - record.totalHits,
+      resetSeconds,
+    );
     if (record.isBlocked) {
       (res as Response).setHeader('Retry-After', String(record.timeToBlockExpire));
       await this.throwThrottlingException(context, { ...record, limit, ttl, key, tracker });

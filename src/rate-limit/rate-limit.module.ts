@@ -1,7 +1,7 @@
 import { ExecutionContext, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AuthenticatedProject, AuthenticatedRequest } from '../auth/authenticated-request';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { rateLimitConfig, type RateLimitConfig } from '../config/app.config';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ResilientThrottlerStorage } from './resilient-storage';
 import { perWindow } from './window';
@@ -16,7 +16,13 @@ function projectOf(request: unknown): AuthenticatedProject | undefined {
 const projectIn = (context: ExecutionContext) => projectOf(context.switchToHttp().getRequest());
 
 @Module({
-  providers: [{ provide: ResilientThrottlerStorage, inject: [appConfig.KEY], useFactory: (config: AppConfig) => new ResilientThrottlerStorage(config.redisUrl) }],
+  providers: [
+    {
+      provide: ResilientThrottlerStorage,
+      inject: [rateLimitConfig.KEY],
+      useFactory: (config: RateLimitConfig) => new ResilientThrottlerStorage(config.redisUrl),
+    },
+  ],
   exports: [ResilientThrottlerStorage],
 })
 class RateLimitStorageModule {}
@@ -30,14 +36,15 @@ class RateLimitStorageModule {}
   imports: [
     ThrottlerModule.forRootAsync({
       imports: [RateLimitStorageModule],
-      inject: [appConfig.KEY, ResilientThrottlerStorage],
-      useFactory: (config: AppConfig, storage: ResilientThrottlerStorage) => ({
+      inject: [rateLimitConfig.KEY, ResilientThrottlerStorage],
+      useFactory: (config: RateLimitConfig, storage: ResilientThrottlerStorage) => ({
         storage,
         throttlers: [
           {
             name: PROJECT_THROTTLER,
             ttl: config.rateLimitWindowSeconds * 1000,
-            limit: (context) => perWindow(projectIn(context)?.rateLimitPerMinute ?? config.rateLimitPerMinute, config.rateLimitWindowSeconds),
+            limit: (context) =>
+              perWindow(projectIn(context)?.rateLimitPerMinute ?? config.rateLimitPerMinute, config.rateLimitWindowSeconds),
             skipIf: (context) => !projectIn(context),
             getTracker: (request) => projectOf(request)!.projectId,
             generateKey: (_context, projectId, name) => `${name}:${projectId}`,

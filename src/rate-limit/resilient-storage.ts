@@ -39,7 +39,8 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
       this.redisFailing = false;
       return record;
     } catch (error) {
-      if (!this.redisFailing) this.logger.warn(`Redis unavailable (${(error as Error).message}); counting rate limits per instance until it answers`);
+      if (!this.redisFailing)
+        this.logger.warn(`Redis unavailable (${(error as Error).message}); counting rate limits per instance until it answers`);
       this.redisFailing = true;
       return this.local.increment(...args);
     }

@@ -3,16 +3,27 @@ import type { Socket } from 'node:net';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
-import type { ErrorBody } from '../common/http-exception.filter';
+import { errorBody } from '../common/error-body';
+import { engineFailure } from '../engine/engine-failure';
 import { forwardedHeaders, trustFunction, type TrustFunction } from '../common/trust-proxy';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { engineConfig, type EngineConfig } from '../config/app.config';
+import { Metrics } from '../metrics/metrics';
 import { engineFacingPath } from './realtime-paths';
 
 /** Upstream time limits: generous for streams (Centrifugo pings every 25 s), short for a WebSocket handshake. */
 const PROXY_TIMEOUT_MS = 60_000;
 const UPGRADE_TIMEOUT_MS = 10_000;
 /** Credentials meant for us (or for another site on this origin), and client claims about earlier hops. */
-const HEADERS_NOT_PASSED_ON = ['authorization', 'cookie', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip'];
+const HEADERS_NOT_PASSED_ON = [
+  'authorization',
+  'cookie',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-real-ip',
+];
 
 /**
  * The same-origin /realtime surface: HTTP and WebSocket upgrades for /realtime/health and
@@ -29,7 +40,10 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   private readonly maxWebSockets: number;
   private readonly trust: TrustFunction;
 
-  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+  constructor(
+    @Inject(engineConfig.KEY) config: EngineConfig,
+    private readonly metrics: Metrics,
+  ) {
     this.maxWebSockets = config.maxProxiedWebSockets;
     this.trust = trustFunction(config.trustProxy);
     if (!config.engineUrl) return;
@@ -75,7 +89,11 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
       return refuseUpgrade(socket, 503, 'Service Unavailable');
     }
     this.upgradedSockets.add(socket);
-    socket.once('close', () => this.upgradedSockets.delete(socket));
+    this.metrics.proxiedWebSocketsNow(this.upgradedSockets.size);
+    socket.once('close', () => {
+      this.upgradedSockets.delete(socket);
+      this.metrics.proxiedWebSocketsNow(this.upgradedSockets.size);
+    });
     this.proxy.upgrade(req, socket, head);
   };
 
@@ -96,13 +114,9 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   private onProxyError(error: Error, res: ServerResponse | Socket): void {
     this.logger.warn(`Engine proxy error: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
     if ('writeHead' in res) {
-      const timedOut = /timeout|ETIMEDOUT/i.test(`${(error as NodeJS.ErrnoException).code} ${error.message}`);
-      if (!res.headersSent) {
-        sendError(res, timedOut ? 504 : 502, timedOut ? 'The realtime engine did not answer in time.' : 'The realtime engine is unreachable.');
-      } else {
-        res.destroy();
-      }
-      return;
+      if (res.headersSent) return void res.destroy();
+      const failure = engineFailure(error, PROXY_TIMEOUT_MS);
+      return sendError(res, failure.getStatus(), failure.message);
     }
     // Nothing written yet: the handshake never reached the engine, so the client can still get an HTTP answer.
     if (res.bytesWritten === 0 && res.writable) refuseUpgrade(res, 502, 'Bad Gateway');
@@ -115,10 +129,10 @@ function queryOf(url: string): string {
   return index === -1 ? '' : url.slice(index);
 }
 
+/** Outside Nest's filters (the proxy answers on the raw response), in the same error shape. */
 function sendError(res: ServerResponse, statusCode: number, error: string): void {
-  const body: ErrorBody = { statusCode, error };
   res.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+  res.end(JSON.stringify(errorBody(statusCode, error)));
 }
 
 function refuseUpgrade(socket: Socket, statusCode: number, reason: string): void {

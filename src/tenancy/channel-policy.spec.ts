@@ -16,9 +16,12 @@ describe('ChannelPolicy', () => {
   describe('a default policy (*:<slug>.*)', () => {
     const acme = policy(...defaultChannelPatterns('acme'));
 
-    it.each(['public:acme.lobby', 'private:acme.payroll', 'any_ns:acme.x', 'public:acme.', 'public:acme.a:b', 'public:acme.a.b'])('allows %p', (channel) => {
-      expect(acme.allows(channel)).toBe(true);
-    });
+    it.each(['public:acme.lobby', 'private:acme.payroll', 'any_ns:acme.x', 'public:acme.', 'public:acme.a:b', 'public:acme.a.b'])(
+      'allows %p',
+      (channel) => {
+        expect(acme.allows(channel)).toBe(true);
+      },
+    );
 
     it.each([
       'public:lobby',
@@ -38,12 +41,30 @@ describe('ChannelPolicy', () => {
     });
   });
 
-  it('never lets two projects\' default policies match the same channel', () => {
+  it("never lets two projects' default policies match the same channel", () => {
     // Slugs hold no ".", so "<slug>." prefixes of two different slugs cannot both start one name.
-    const slugs = ['a', 'ab', 'a-b', 'acme', 'acme-2', 'acme-inc', 'project', 'project-2', ...Array.from({ length: 40 }, () => slugify(randomBytes(4).toString('hex').slice(0, 1 + (randomBytes(1)[0] % 8))))];
+    const slugs = [
+      'a',
+      'ab',
+      'a-b',
+      'acme',
+      'acme-2',
+      'acme-inc',
+      'project',
+      'project-2',
+      ...Array.from({ length: 40 }, () =>
+        slugify(
+          randomBytes(4)
+            .toString('hex')
+            .slice(0, 1 + (randomBytes(1)[0] % 8)),
+        ),
+      ),
+    ];
     const policies = [...new Set(slugs)].map((slug) => ({ slug, policy: policy(...defaultChannelPatterns(slug)) }));
     const names = ['x', '', 'a.b', 'acme.lobby', 'lobby'];
-    const channels = policies.flatMap(({ slug }) => ['public', 'private', 'ns'].flatMap((ns) => names.flatMap((name) => [`${ns}:${slug}.${name}`, `${ns}:${slug}${name}`])));
+    const channels = policies.flatMap(({ slug }) =>
+      ['public', 'private', 'ns'].flatMap((ns) => names.flatMap((name) => [`${ns}:${slug}.${name}`, `${ns}:${slug}${name}`])),
+    );
     for (const channel of channels) {
       const owners = policies.filter(({ policy: p }) => p.allows(channel)).map(({ slug }) => slug);
       expect({ channel, owners: owners.length <= 1 ? 'at most one' : owners }).toEqual({ channel, owners: 'at most one' });
@@ -98,13 +119,22 @@ describe('channel pattern validation', () => {
     [[], 'A project needs at least one channel pattern.'],
     [[''], 'Invalid channel pattern "": a pattern must be a non-empty string.'],
     [['public:'], 'Invalid channel pattern "public:": the name part (after the first ":") must not be empty; use "*" for any name.'],
-    [[':acme.*'], 'Invalid channel pattern ":acme.*": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".'],
-    [['pub lic:*'], 'Invalid channel pattern "pub lic:*": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".'],
+    [
+      [':acme.*'],
+      'Invalid channel pattern ":acme.*": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".',
+    ],
+    [
+      ['pub lic:*'],
+      'Invalid channel pattern "pub lic:*": the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*".',
+    ],
     [['public:a b'], 'Invalid channel pattern "public:a b": a pattern must not contain whitespace, control characters or ",".'],
     [['public:a\u0000'], 'Invalid channel pattern "public:a\u0000": a pattern must not contain whitespace, control characters or ",".'],
     [['public:\ud800'], 'Invalid channel pattern "public:\ud800": a pattern must be well-formed Unicode.'],
     [[`public:${'x'.repeat(249)}`], `Invalid channel pattern "public:${'x'.repeat(249)}": a pattern must be at most 255 characters.`],
-    [Array.from({ length: MAX_PATTERNS + 1 }, (_, i) => `public:${i}`), `A project may have at most ${MAX_PATTERNS} channel patterns, got ${MAX_PATTERNS + 1}.`],
+    [
+      Array.from({ length: MAX_PATTERNS + 1 }, (_, i) => `public:${i}`),
+      `A project may have at most ${MAX_PATTERNS} channel patterns, got ${MAX_PATTERNS + 1}.`,
+    ],
   ])('refuses %j', (patterns, message) => {
     expect(() => validateChannelPatterns(patterns)).toThrow(new ChannelPatternError(message));
   });
@@ -114,7 +144,7 @@ describe('channel pattern validation', () => {
     expect(validateChannelPatterns(['b:*', 'a:*', 'b:*'])).toEqual(['b:*', 'a:*']);
   });
 
-  it('reads the CLI\'s comma-separated list, trimming spaces, and refuses empty entries', () => {
+  it("reads the CLI's comma-separated list, trimming spaces, and refuses empty entries", () => {
     expect(parseChannelPatternList('*:acme.*, public:shared.*')).toEqual(['*:acme.*', 'public:shared.*']);
     expect(() => parseChannelPatternList('*:acme.*,,x')).toThrow(ChannelPatternError);
     expect(() => parseChannelPatternList('')).toThrow(ChannelPatternError);

@@ -32,7 +32,8 @@ export function defaultChannelPatterns(slug: string): string[] {
 export function validateChannelPatterns(patterns: readonly string[]): string[] {
   const unique = [...new Set(patterns)];
   if (unique.length === 0) throw new ChannelPatternError('A project needs at least one channel pattern.');
-  if (unique.length > MAX_PATTERNS) throw new ChannelPatternError(`A project may have at most ${MAX_PATTERNS} channel patterns, got ${unique.length}.`);
+  if (unique.length > MAX_PATTERNS)
+    throw new ChannelPatternError(`A project may have at most ${MAX_PATTERNS} channel patterns, got ${unique.length}.`);
   for (const pattern of unique) {
     const problem = describePatternProblem(pattern);
     if (problem) throw new ChannelPatternError(`Invalid channel pattern "${pattern}": ${problem}.`);
@@ -70,7 +71,9 @@ interface ChannelParts {
 
 function splitChannel(channel: string): ChannelParts {
   const boundary = channel.indexOf(NAMESPACE_BOUNDARY);
-  return boundary === -1 ? { namespace: undefined, name: channel } : { namespace: channel.slice(0, boundary), name: channel.slice(boundary + 1) };
+  return boundary === -1
+    ? { namespace: undefined, name: channel }
+    : { namespace: channel.slice(0, boundary), name: channel.slice(boundary + 1) };
 }
 
 /** A part pattern as an anchored regular expression: `*` is any run of characters, everything else literal. */

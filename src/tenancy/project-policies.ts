@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { ExpiringCache } from '../common/expiring-cache';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { authConfig, type AuthConfig } from '../config/app.config';
 import { ProjectChanges } from '../projects/project-changes';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { ChannelPolicy } from './channel-policy';
@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class ProjectPolicies {
   private readonly policies: ExpiringCache<ChannelPolicy | undefined>;
 
-  constructor(repository: ProjectsRepository, clock: Clock, changes: ProjectChanges, @Inject(appConfig.KEY) config: AppConfig) {
+  constructor(repository: ProjectsRepository, clock: Clock, changes: ProjectChanges, @Inject(authConfig.KEY) config: AuthConfig) {
     this.policies = new ExpiringCache({
       ttlMs: config.apiKeyCacheTtlSeconds * 1000,
       maxStaleMs: config.apiKeyMaxStaleSeconds * 1000,

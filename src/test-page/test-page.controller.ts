@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PublicRoute } from '../auth/route-access';
 import { projectRoot } from '../common/project-root';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { httpConfig, type HttpConfig } from '../config/app.config';
 
 const PUBLIC = join(projectRoot(), 'public');
 // The browser bundle of centrifuge-js, served by the app itself so the page works offline (no CDN).
@@ -18,7 +18,7 @@ const CENTRIFUGE_BUNDLE = join(dirname(require.resolve('centrifuge')), '..', 'di
 @PublicRoute()
 @Controller()
 export class TestPageController {
-  constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
+  constructor(@Inject(httpConfig.KEY) private readonly config: HttpConfig) {}
 
   // The page, its style and its script are separate files so that it runs under the strict CSP (see app.setup).
   @Get('socket-auth-test.html')

@@ -19,7 +19,10 @@ import { TokensService } from './tokens.service';
 @ApiSecurity('apikey')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid JSON or body (see `error`).' })
 @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid Authorization, or unknown server key.' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A channel outside the project\'s channel policy, e.g. `Channel "private:b.payroll" is not allowed for project "acme".`' })
+@ApiForbiddenResponse({
+  type: ErrorResponseDto,
+  description: 'A channel outside the project\'s channel policy, e.g. `Channel "private:b.payroll" is not allowed for project "acme".`',
+})
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY is not configured.' })
 @Controller('api/realtime')
 export class TokensController {
@@ -35,7 +38,10 @@ export class TokensController {
   @Post('subscription-token')
   @HttpCode(200)
   @ApiOkResponse({ type: SubscriptionTokenResponseDto, description: 'A subscription JWT for one channel.' })
-  createSubscriptionToken(@CurrentProject() project: AuthenticatedProject, @Body() body: CreateSubscriptionTokenDto): Promise<SubscriptionTokenResponseDto> {
+  createSubscriptionToken(
+    @CurrentProject() project: AuthenticatedProject,
+    @Body() body: CreateSubscriptionTokenDto,
+  ): Promise<SubscriptionTokenResponseDto> {
     return this.tokens.createSubscriptionToken(project, body);
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthenticatedProject } from '../auth/authenticated-request';
-import { appConfig, type AppConfig } from '../config/app.config';
+import { tokensConfig, type TokensConfig } from '../config/app.config';
 import { Clock } from '../common/clock';
+import { Metrics } from '../metrics/metrics';
 import { assertChannelsAllowed } from '../tenancy/channel-access';
 import { connectionMeta } from '../tenancy/connection-meta';
 import { buildConnectionClaims, buildSubscriptionClaims, effectiveTtl } from './claims';
@@ -15,19 +16,24 @@ export class TokensService {
   constructor(
     private readonly jwt: JwtService,
     private readonly clock: Clock,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+    @Inject(tokensConfig.KEY) private readonly config: TokensConfig,
   ) {}
 
   async createConnectionToken(project: AuthenticatedProject, request: CreateTokenDto): Promise<TokenResponseDto> {
     assertChannelsAllowed(project, request.channels ?? []);
     const claims = buildConnectionClaims(request, connectionMeta(project.projectId), this.clock.now());
-    return { token: await this.sign(claims), expiresInSeconds: effectiveTtl(request.ttlSeconds) };
+    const token = await this.sign(claims);
+    this.metrics.tokenMinted(project.projectSlug, 'connection');
+    return { token, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
   }
 
   async createSubscriptionToken(project: AuthenticatedProject, request: CreateSubscriptionTokenDto): Promise<SubscriptionTokenResponseDto> {
     assertChannelsAllowed(project, [request.channel]);
     const claims = buildSubscriptionClaims(request, this.clock.now());
-    return { token: await this.sign(claims), channel: request.channel, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
+    const token = await this.sign(claims);
+    this.metrics.tokenMinted(project.projectSlug, 'subscription');
+    return { token, channel: request.channel, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
   }
 
   private sign(claims: object): Promise<string> {

@@ -59,7 +59,13 @@ function setEnv(env: Record<string, string | undefined>): void {
  * A new project with a unique name; returns its id, slug and both keys. Unrestricted unless `channels` is
  * given (null: the default policy of a new project, `*:<slug>.*`).
  */
-export async function createProject(app: NestExpressApplication, name = 'Test project', channels: readonly string[] | null = UNRESTRICTED_PATTERNS) {
-  const { project, serverApiKey, clientApiKey } = await app.get(ProjectsService).createProject(CLI_ACTOR, { name, channels: channels ?? undefined });
+export async function createProject(
+  app: NestExpressApplication,
+  name = 'Test project',
+  channels: readonly string[] | null = UNRESTRICTED_PATTERNS,
+) {
+  const { project, serverApiKey, clientApiKey } = await app
+    .get(ProjectsService)
+    .createProject(CLI_ACTOR, { name, channels: channels ?? undefined });
   return { projectId: project.id, slug: project.slug, serverApiKey, clientApiKey };
 }

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/common/ports';
+import { freePort } from '../../src/dev/ports';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '../../src/common/clock';
-import { findEngineBinary, LocalEngine, startLocalEngine } from '../../src/engine/local-engine';
+import { findEngineBinary, LocalEngine, startLocalEngine } from '../../src/dev/local-engine';
 import { createProject, createTestApp, TEST_PROXY_SECRET, TEST_SECRET } from './app';
 
 /** A real Centrifugo v6 per spec file, on a free port, with a generated config (see engineConfig). */
@@ -21,7 +21,11 @@ export function describeWithEngine(name: string, body: () => void): void {
   if (ENGINE_BINARY) return describe(name, body);
   const hint = 'No Centrifugo binary: run `npm run engine:install` (needs Go) or set CENTRIFUGO_BIN.';
   if (process.env.REQUIRE_ENGINE === '1') {
-    describe(name, () => it('needs a Centrifugo binary (REQUIRE_ENGINE=1)', () => { throw new Error(hint); }));
+    describe(name, () =>
+      it('needs a Centrifugo binary (REQUIRE_ENGINE=1)', () => {
+        throw new Error(hint);
+      }),
+    );
     return;
   }
   process.stderr.write(`\n!!! SKIPPING "${name}": ${hint}\n\n`);
@@ -65,11 +69,14 @@ export async function startTestEngine(appPort: number, extraOrigins: string[] = 
  */
 export async function startEngineAndApp(
   projectName: string,
-  options: { clock?: Clock; port?: number; listen?: boolean; extraOrigins?: string[] } = {},
+  options: { clock?: Clock; port?: number; listen?: boolean; extraOrigins?: string[]; env?: Record<string, string | undefined> } = {},
 ): Promise<{ engine: TestEngine; app: NestExpressApplication; serverApiKey: string; auth: string }> {
   const port = options.port ?? (await freePort());
   const engine = await startTestEngine(port, options.extraOrigins);
-  const app = await createTestApp({ clock: options.clock, env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
+  const app = await createTestApp({
+    clock: options.clock,
+    env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY, ...options.env },
+  });
   if (options.listen !== false) await app.listen(port, '127.0.0.1');
   const { serverApiKey } = await createProject(app, projectName);
   return { engine, app, serverApiKey, auth: `apikey ${serverApiKey}` };

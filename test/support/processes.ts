@@ -37,7 +37,12 @@ export interface RunningServer {
 }
 
 /** Starts an entry point and resolves once its combined output matches `ready`. */
-export function startEntry(entry: string, env: Record<string, string | undefined>, ready: RegExp, timeoutMs = 60_000): Promise<RunningServer> {
+export function startEntry(
+  entry: string,
+  env: Record<string, string | undefined>,
+  ready: RegExp,
+  timeoutMs = 60_000,
+): Promise<RunningServer> {
   const child = spawn(process.execPath, [join(DIST, entry)], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
@@ -61,8 +66,8 @@ export function startEntry(entry: string, env: Record<string, string | undefined
         resolve(server);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`${entry} exited with ${code} before it was ready; output:\n${output}`));

@@ -20,7 +20,12 @@ export function websocketWithOrigin(origin: string): typeof WebSocket {
 type Emitter = Centrifuge | Subscription;
 
 /** Resolves with the first event of that name (matching `accept`), or rejects after timeoutMs. */
-export function nextEvent<T = any>(emitter: Emitter, event: string, timeoutMs = 5000, accept: (ctx: T) => boolean = () => true): Promise<T> {
+export function nextEvent<T = any>(
+  emitter: Emitter,
+  event: string,
+  timeoutMs = 5000,
+  accept: (ctx: T) => boolean = () => true,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       (emitter as any).off(event, listener);

@@ -10,7 +10,12 @@ import { WebSocketServer } from 'ws';
  * An HTTP + WebSocket server that records the headers of what reaches it and answers 200 `{}`: it shows
  * exactly what the /realtime proxy sends upstream, which the real engine does not report.
  */
-export async function startRecordingUpstream(): Promise<{ url: string; requests: RecordedRequest[]; upgrades: RecordedRequest[]; close(): Promise<void> }> {
+export async function startRecordingUpstream(): Promise<{
+  url: string;
+  requests: RecordedRequest[];
+  upgrades: RecordedRequest[];
+  close(): Promise<void>;
+}> {
   const requests: RecordedRequest[] = [];
   const upgrades: RecordedRequest[] = [];
   const sockets = new WebSocketServer({ noServer: true });

@@ -20,7 +20,11 @@ export function describeWithRedis(name: string, body: () => void): void {
   if (redisAnswers()) return describe(name, body);
   const hint = `No Redis answers at ${TEST_REDIS_URL}: install redis-server (apt-get install redis-server) or set REDIS_TEST_URL.`;
   if (process.env.REQUIRE_REDIS === '1') {
-    describe(name, () => it('needs a Redis (REQUIRE_REDIS=1)', () => { throw new Error(hint); }));
+    describe(name, () =>
+      it('needs a Redis (REQUIRE_REDIS=1)', () => {
+        throw new Error(hint);
+      }),
+    );
     return;
   }
   process.stderr.write(`\n!!! SKIPPING "${name}": ${hint}\n\n`);

@@ -18,13 +18,24 @@ export class CreateProjectDto {
   @IsString({ message: 'name must be a string' })
   name: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['*:acme.*'], maxItems: MAX_PATTERNS, description: 'Channel patterns; default `*:<slug>.*`.' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['*:acme.*'],
+    maxItems: MAX_PATTERNS,
+    description: 'Channel patterns; default `*:<slug>.*`.',
+  })
   @IsOmittable()
   @IsArray({ message: 'channels must be an array of patterns' })
   @IsString({ each: true, message: 'channels must contain only strings' })
   channels?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_RATE_LIMIT, description: 'Requests per minute; null or absent: the deployment default.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_RATE_LIMIT,
+    description: 'Requests per minute; null or absent: the deployment default.',
+  })
   @ValidateIf((_object, value) => value !== undefined && value !== null)
   @IsInt({ message: 'rateLimitPerMinute must be an integer or null' })
   rateLimitPerMinute?: number | null;
@@ -42,7 +53,13 @@ export class UpdateProjectDto {
   @IsString({ each: true, message: 'channels must contain only strings' })
   channels?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_RATE_LIMIT, description: 'null: back to the deployment default.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_RATE_LIMIT,
+    description: 'null: back to the deployment default.',
+  })
   @ValidateIf((_object, value) => value !== undefined && value !== null)
   @IsInt({ message: 'rateLimitPerMinute must be an integer or null' })
   rateLimitPerMinute?: number | null;

@@ -8,7 +8,8 @@ export class ProjectView {
   @ApiProperty({ example: 'Acme' }) name: string;
   @ApiProperty({ example: 'acme' }) slug: string;
   @ApiProperty({ type: [String], example: ['*:acme.*'] }) channels: string[];
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Requests per minute; null: the deployment default.' }) rateLimitPerMinute: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Requests per minute; null: the deployment default.' }) rateLimitPerMinute:
+    number | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true }) disabledAt: string | null;
 }

@@ -4,7 +4,11 @@ import { IsWellFormedUnicode } from '../../common/validation';
 import { MAX_CHANNEL_LENGTH, TokenFields } from './token-fields';
 
 export class CreateSubscriptionTokenDto extends TokenFields {
-  @ApiProperty({ example: 'private:room_abc', maxLength: MAX_CHANNEL_LENGTH, description: 'Full channel name the token allows subscribing to.' })
+  @ApiProperty({
+    example: 'private:room_abc',
+    maxLength: MAX_CHANNEL_LENGTH,
+    description: 'Full channel name the token allows subscribing to.',
+  })
   @IsString({ message: 'channel must be a string' })
   @IsNotEmpty({ message: 'channel must not be empty' })
   @MaxLength(MAX_CHANNEL_LENGTH, { message: `channel must be at most ${MAX_CHANNEL_LENGTH} characters` })

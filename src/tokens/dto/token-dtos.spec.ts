@@ -23,7 +23,14 @@ describe('token request validation', () => {
     await expect(validate(CreateTokenDto, body)).resolves.toEqual(body);
   });
 
-  it.each([[29, false], [30, true], [3600, true], [3601, false], [60.5, false], ['60', false]])('ttlSeconds %p valid: %p', async (ttlSeconds, valid) => {
+  it.each([
+    [29, false],
+    [30, true],
+    [3600, true],
+    [3601, false],
+    [60.5, false],
+    ['60', false],
+  ])('ttlSeconds %p valid: %p', async (ttlSeconds, valid) => {
     const found = await problems(CreateTokenDto, { userId: 'u', ttlSeconds });
     expect(found).toEqual(valid ? [] : ['ttlSeconds must be an integer between 30 and 3600']);
   });
@@ -31,7 +38,9 @@ describe('token request validation', () => {
   it('accepts info of exactly 4096 bytes and refuses one byte more', async () => {
     const overhead = JSON.stringify({ s: '' }).length;
     expect(await problems(CreateTokenDto, { userId: 'u', info: { s: 'x'.repeat(4096 - overhead) } })).toEqual([]);
-    expect(await problems(CreateTokenDto, { userId: 'u', info: { s: 'x'.repeat(4097 - overhead) } })).toEqual(['info must be a JSON object of at most 4096 bytes']);
+    expect(await problems(CreateTokenDto, { userId: 'u', info: { s: 'x'.repeat(4097 - overhead) } })).toEqual([
+      'info must be a JSON object of at most 4096 bytes',
+    ]);
   });
 
   it('refuses more than 100 channels', async () => {

@@ -13,7 +13,11 @@ const TTL_MESSAGE = `ttlSeconds must be an integer between ${MIN_TTL_SECONDS} an
 
 /** Fields shared by both token requests. */
 export class TokenFields {
-  @ApiProperty({ example: 'user_01HZEXAMPLE', maxLength: MAX_USER_ID_LENGTH, description: 'Stable end-user id; becomes the JWT `sub` claim.' })
+  @ApiProperty({
+    example: 'user_01HZEXAMPLE',
+    maxLength: MAX_USER_ID_LENGTH,
+    description: 'Stable end-user id; becomes the JWT `sub` claim.',
+  })
   @IsString({ message: 'userId must be a string' })
   @Matches(/\S/, { message: 'userId must not be empty' })
   @MaxLength(MAX_USER_ID_LENGTH, { message: `userId must be at most ${MAX_USER_ID_LENGTH} characters` })
@@ -27,7 +31,12 @@ export class TokenFields {
   @Max(MAX_TTL_SECONDS, { message: TTL_MESSAGE })
   ttlSeconds?: number;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { displayName: 'Player One' }, description: `JSON object stored in the token (at most ${MAX_INFO_BYTES} bytes).` })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { displayName: 'Player One' },
+    description: `JSON object stored in the token (at most ${MAX_INFO_BYTES} bytes).`,
+  })
   @IsOmittable()
   @IsSmallJsonObject(MAX_INFO_BYTES)
   info?: Record<string, unknown>;

@@ -2,7 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ENGINE_PROXY_SECRET_HEADER } from '../auth/engine-proxy-secret';
+import { ENGINE_PROXY_SECRET_HEADER } from '../auth/shared-secret';
 import { projectRoot } from '../common/project-root';
 
 /**
@@ -30,13 +30,15 @@ export interface LocalEngine {
   stop(): Promise<void>;
 }
 
+/** Where `npm run engine:install` (scripts/install-engine.sh) builds the engine. */
+export const BUILT_ENGINE = join(projectRoot(), '.cache', 'bin', 'centrifugo');
+
 /** CENTRIFUGO_BIN, else `centrifugo` on PATH, else .cache/bin/centrifugo (built by `npm run engine:install`). */
 export function findEngineBinary(explicit?: string): string | undefined {
   if (explicit) return existsSync(explicit) ? resolve(explicit) : undefined;
   const onPath = spawnSync('sh', ['-c', 'command -v centrifugo'], { encoding: 'utf8' }).stdout.trim();
   if (onPath) return onPath;
-  const built = resolve('.cache/bin/centrifugo');
-  return existsSync(built) ? built : undefined;
+  return existsSync(BUILT_ENGINE) ? BUILT_ENGINE : undefined;
 }
 
 /** The engine configuration deployments use (namespaces `public` and `private`; see the file). */
@@ -46,8 +48,16 @@ export const DEPLOY_ENGINE_CONFIG = join(projectRoot(), 'deploy', 'centrifugo', 
  * The deployment's engine configuration with this machine's port, secrets, allowed origins and app URL, so
  * that dev and tests run the very namespaces and subscribe proxy that docker-compose and Kubernetes run.
  */
+type Section = Record<string, unknown>;
+/** The parts of deploy/centrifugo/config.json that are filled in here. */
+interface DeployConfig extends Section {
+  http_server: Section;
+  client: Section;
+  channel: Section & { proxy: Section & { subscribe: Section & { endpoint: string; http?: Section } } };
+}
+
 export function engineConfig(options: Omit<LocalEngineOptions, 'binary' | 'dir'>): object {
-  const config = JSON.parse(readFileSync(DEPLOY_ENGINE_CONFIG, 'utf8'));
+  const config = JSON.parse(readFileSync(DEPLOY_ENGINE_CONFIG, 'utf8')) as DeployConfig;
   const subscribeProxy = config.channel.proxy.subscribe;
   return {
     ...config,
@@ -79,8 +89,8 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
 export async function runEngine(binary: string, configPath: string, url: string, env: Record<string, string> = {}): Promise<LocalEngine> {
   const child = spawn(binary, ['-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
   const engine: LocalEngine = {

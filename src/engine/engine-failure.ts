@@ -1,0 +1,16 @@
+import { BadGatewayException, GatewayTimeoutException, type HttpException } from '@nestjs/common';
+
+/**
+ * The one mapping of a failed engine call to what the caller gets, for the HTTP client (publish, health) and
+ * the /realtime proxy alike: too slow → 504, anything else (refused, reset, unresolvable) → 502.
+ */
+export function engineFailure(error: unknown, timeoutMs: number): HttpException {
+  return isTimeout(error)
+    ? new GatewayTimeoutException(`The realtime engine did not answer within ${timeoutMs} ms.`)
+    : new BadGatewayException('The realtime engine is unreachable.');
+}
+
+function isTimeout(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message ?? '');
+}

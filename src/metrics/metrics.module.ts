@@ -1,0 +1,60 @@
+import { Global, Module } from '@nestjs/common';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { DatabasePoolMetric } from './database-pool.metric';
+import { METRIC, Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
+import { RequestMetrics } from './request-metrics.middleware';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Prometheus metrics at GET /metrics (with METRICS_TOKEN), default Node.js metrics included. */
+@Global()
+@Module({
+  imports: [PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: true } })],
+  providers: [
+    Metrics,
+    RequestMetrics,
+    DatabasePoolMetric,
+    makeCounterProvider({
+      name: METRIC.tokensMinted,
+      help: 'Tokens minted, per project and kind (connection, subscription).',
+      labelNames: ['project', 'kind'],
+    }),
+    makeCounterProvider({ name: METRIC.publishes, help: 'Publishes forwarded to the engine, per project.', labelNames: ['project'] }),
+    makeCounterProvider({
+      name: METRIC.clientErrors,
+      help: 'Answers with a 4xx status, per project (empty: not authenticated) and status.',
+      labelNames: ['project', 'status'],
+    }),
+    makeCounterProvider({
+      name: METRIC.rateLimited,
+      help: 'Requests refused with 429, per project (empty: per client address).',
+      labelNames: ['project'],
+    }),
+    makeHistogramProvider({
+      name: METRIC.requestDuration,
+      help: 'HTTP request latency per route.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: LATENCY_BUCKETS,
+    }),
+    makeCounterProvider({
+      name: METRIC.engineRequests,
+      help: "Calls to the engine's HTTP API, per operation and outcome.",
+      labelNames: ['operation', 'outcome'],
+    }),
+    makeHistogramProvider({
+      name: METRIC.engineDuration,
+      help: "Latency of calls to the engine's HTTP API.",
+      labelNames: ['operation'],
+      buckets: LATENCY_BUCKETS,
+    }),
+    makeGaugeProvider({ name: METRIC.proxiedWebSockets, help: 'WebSockets this instance proxies to the engine now.' }),
+    makeCounterProvider({
+      name: METRIC.keyCacheLookups,
+      help: 'API-key checks answered from the cache (hit) or the database (miss).',
+      labelNames: ['result'],
+    }),
+  ],
+  exports: [Metrics, RequestMetrics],
+})
+export class MetricsModule {}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { AuthenticatedRequest } from '../auth/authenticated-request';
+import { Metrics } from './metrics';
+
+/**
+ * Times every HTTP request and counts 4xx answers per project. The route label is the matched route's
+ * pattern (never the raw URL, which would make a series per id); /realtime and unknown paths are grouped.
+ */
+@Injectable()
+export class RequestMetrics {
+  constructor(private readonly metrics: Metrics) {}
+
+  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+    const started = performance.now();
+    response.once('finish', () => {
+      const { caller } = request as AuthenticatedRequest;
+      this.metrics.requestFinished({
+        method: request.method,
+        route: routeOf(request),
+        status: response.statusCode,
+        project: caller?.kind === 'project' ? caller.project.projectSlug : '',
+        seconds: (performance.now() - started) / 1000,
+      });
+    });
+    next();
+  };
+}
+
+function routeOf(request: Request): string {
+  const pattern = (request.route as { path?: string } | undefined)?.path;
+  if (pattern) return pattern;
+  return request.originalUrl.startsWith('/realtime/') ? '/realtime/*' : 'unmatched';
+}
