@@ -17,14 +17,23 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
   });
   afterAll(() => engine?.stop());
 
+  /** The service as `npm run start:prod` runs it, wired to this spec's engine. */
+  const startServer = (env: Record<string, string> = {}) =>
+    startEntry(
+      'main.js',
+      {
+        PORT: String(port),
+        CENTRIFUGO_UPSTREAM_URL: engine.url,
+        CENTRIFUGO_API_KEY: ENGINE_API_KEY,
+        CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      /Nest application successfully started/,
+    );
+
   it('finishes an in-flight request, closes proxied WebSockets and exits', async () => {
-    const env = {
-      PORT: String(port),
-      CENTRIFUGO_UPSTREAM_URL: engine.url,
-      CENTRIFUGO_API_KEY: ENGINE_API_KEY,
-      CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET,
-    };
-    const server = await startEntry('main.js', { ...env, LOG_LEVEL: 'info' }, /Nest application successfully started/);
+    const server = await startServer();
     const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown', '--channels', '*:*', '--json'])).stdout);
     const origin = `http://127.0.0.1:${port}`;
 
@@ -69,14 +78,7 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
   }, 60_000);
 
   it('fails no request of a token load behind a balancer that follows readiness, and closes the proxied sockets', async () => {
-    const env = {
-      PORT: String(port),
-      CENTRIFUGO_UPSTREAM_URL: engine.url,
-      CENTRIFUGO_API_KEY: ENGINE_API_KEY,
-      CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: TEST_SECRET,
-      SHUTDOWN_DRAIN_MS: '1000',
-    };
-    const server = await startEntry('main.js', { ...env, LOG_LEVEL: 'info' }, /Nest application successfully started/);
+    const server = await startServer({ SHUTDOWN_DRAIN_MS: '1000' });
     const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown under load', '--json'])).stdout);
     const origin = `http://127.0.0.1:${port}`;
     const mint = () =>

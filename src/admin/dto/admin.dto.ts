@@ -13,16 +13,13 @@ import { MAX_PATTERNS } from '../../tenancy/channel-policy';
  * the pattern grammar, the rate-limit range) live once, in ProjectsService, which the CLI uses too.
  */
 
-export class CreateProjectDto {
-  @ApiProperty({ example: 'Acme', maxLength: MAX_NAME_LENGTH })
-  @IsString({ message: 'name must be a string' })
-  name: string;
-
+/** What a project is set up with, at creation or later. */
+class ProjectSettingsDto {
   @ApiPropertyOptional({
     type: [String],
-    example: ['*:acme.*'],
+    example: ['*:acme.*', 'public:shared.*'],
     maxItems: MAX_PATTERNS,
-    description: 'Channel patterns; default `*:<slug>.*`.',
+    description: 'Channel patterns; a new project owns `*:<slug>.*` unless given.',
   })
   @IsOmittable()
   @IsArray({ message: 'channels must be an array of patterns' })
@@ -34,35 +31,25 @@ export class CreateProjectDto {
     nullable: true,
     minimum: 1,
     maximum: MAX_RATE_LIMIT,
-    description: 'Requests per minute; null or absent: the deployment default.',
+    description: 'Requests per minute; null: the deployment default.',
   })
   @ValidateIf((_object, value) => value !== undefined && value !== null)
   @IsInt({ message: 'rateLimitPerMinute must be an integer or null' })
   rateLimitPerMinute?: number | null;
 }
 
-export class UpdateProjectDto {
+export class CreateProjectDto extends ProjectSettingsDto {
+  @ApiProperty({ example: 'Acme', maxLength: MAX_NAME_LENGTH })
+  @IsString({ message: 'name must be a string' })
+  name: string;
+}
+
+/** Only what is given changes. */
+export class UpdateProjectDto extends ProjectSettingsDto {
   @ApiPropertyOptional({ example: 'Acme Inc.', maxLength: MAX_NAME_LENGTH })
   @IsOmittable()
   @IsString({ message: 'name must be a string' })
   name?: string;
-
-  @ApiPropertyOptional({ type: [String], example: ['*:acme.*', 'public:shared.*'], maxItems: MAX_PATTERNS })
-  @IsOmittable()
-  @IsArray({ message: 'channels must be an array of patterns' })
-  @IsString({ each: true, message: 'channels must contain only strings' })
-  channels?: string[];
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    nullable: true,
-    minimum: 1,
-    maximum: MAX_RATE_LIMIT,
-    description: 'null: back to the deployment default.',
-  })
-  @ValidateIf((_object, value) => value !== undefined && value !== null)
-  @IsInt({ message: 'rateLimitPerMinute must be an integer or null' })
-  rateLimitPerMinute?: number | null;
 }
 
 export class CreateKeyDto {
