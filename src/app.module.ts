@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
 import { CommonModule } from './common/common.module';
 import { JsonBodyMiddleware } from './common/json-body.middleware';
 import { loggerParams } from './common/logging';
@@ -30,6 +31,7 @@ import { TokensModule } from './tokens/tokens.module';
     AuthModule,
     TokensModule,
     PublishModule,
+    ChannelsModule,
     SubscribeProxyModule,
     AdminModule,
     HealthModule,

@@ -144,6 +144,8 @@ describe('deployment files', () => {
     const [path] = engineIngress.spec.rules[0].http.paths;
     const pattern = new RegExp(`^${path.path}$`);
     expect(pattern.test('/realtime/connection/websocket')).toBe(true);
+    expect(pattern.test('/realtime/emulation')).toBe(true);
+    expect(nginx).toMatch(/location = \/realtime\/emulation \{\s*proxy_pass http:\/\/xshathra_engine\/emulation;/);
     for (const hidden of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics', '/realtime/health'])
       expect(pattern.test(hidden)).toBe(false);
     // The app's routes at the edge: its public paths, and never the engine-only /internal/ (Kubernetes Prefix

@@ -106,7 +106,7 @@ describeWithEngine('projects as tenants on one engine', () => {
     ]) {
       const response = await post('/api/realtime/publish', a.auth, raw).expect(400);
       expect(response.body.details).toEqual([
-        expect.stringMatching(/is a case variant of the publish field "channel"|"channel" appears more than once/),
+        expect.stringMatching(/is a case variant of the field "channel"|"channel" appears more than once/),
       ]);
     }
     expect(await engineHistory(own)).toEqual([]);

@@ -6,6 +6,9 @@ import { engineConfig, type EngineConfig } from '../config/app.config';
 import { Metrics } from '../metrics/metrics';
 import { engineFailure } from './engine-failure';
 
+/** The engine API methods this service calls (Centrifugo v6 `POST /api/<method>`). */
+export type EngineApiMethod = 'publish' | 'broadcast' | 'presence' | 'presence_stats' | 'history' | 'channels';
+
 /** What the engine answered, byte for byte. */
 export interface EngineResponse {
   status: number;
@@ -27,13 +30,23 @@ export class EngineClient {
   ) {}
 
   /** Forwards a publish body unchanged to POST /api/publish and returns the engine's answer unchanged. */
-  async publish(rawBody: Buffer): Promise<EngineResponse> {
+  publish(rawBody: Buffer): Promise<EngineResponse> {
+    return this.api('publish', rawBody);
+  }
+
+  /**
+   * Calls one method of the engine's HTTP API (`POST /api/<method>`) with a body given as bytes (sent as they
+   * are) or as an object (serialized here), and returns the engine's answer unchanged.
+   */
+  async api(method: EngineApiMethod, body: Buffer | object): Promise<EngineResponse> {
     const { engineApiUrl, engineApiKey } = this.config;
     if (!engineApiUrl || !engineApiKey) {
-      throw new ServiceUnavailableException('Publishing is not configured: set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY.');
+      const what = method === 'publish' ? 'Publishing' : "The realtime engine's API";
+      throw new ServiceUnavailableException(`${what} is not configured: set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY.`);
     }
-    const response = await this.call('publish', () =>
-      this.http.post<Buffer>(`${engineApiUrl}/api/publish`, rawBody, {
+    const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+    const response = await this.call(method, () =>
+      this.http.post<Buffer>(`${engineApiUrl}/api/${method}`, payload, {
         headers: { 'Content-Type': 'application/json', 'X-API-Key': engineApiKey },
         responseType: 'arraybuffer',
         validateStatus: () => true,
@@ -59,7 +72,7 @@ export class EngineClient {
   }
 
   /** One engine call, timed and counted by outcome (see Metrics). */
-  private async call<T>(operation: 'publish' | 'health', request: () => Observable<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
+  private async call<T>(operation: EngineApiMethod | 'health', request: () => Observable<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {

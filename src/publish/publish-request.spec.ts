@@ -31,16 +31,16 @@ describe('assertPublishRequest', () => {
   });
 
   it.each([
-    ['{"channel":"public:one","data":{},"CHANNEL":"private:b"}', ['"CHANNEL" is a case variant of the publish field "channel"']],
-    ['{"channel":"public:one","data":{},"Channel":"private:b"}', ['"Channel" is a case variant of the publish field "channel"']],
+    ['{"channel":"public:one","data":{},"CHANNEL":"private:b"}', ['"CHANNEL" is a case variant of the field "channel"']],
+    ['{"channel":"public:one","data":{},"Channel":"private:b"}', ['"Channel" is a case variant of the field "channel"']],
     ['{"channel":"public:one","channel":"private:b","data":{}}', ['"channel" appears more than once']],
     ['{"channel":"public:one","data":{},"chann\\u0065l":"private:b"}', ['"channel" appears more than once']],
-    ['{"channel":"public:one","data":{},"ſkip_history":true}', ['"ſkip_history" is a case variant of the publish field "skip_history"']],
+    ['{"channel":"public:one","data":{},"ſkip_history":true}', ['"ſkip_history" is a case variant of the field "skip_history"']],
     [
       '{"channel":"public:one","data":{},"idempotency_\u212aey":"x"}',
-      ['"idempotency_\u212aey" is a case variant of the publish field "idempotency_key"'],
+      ['"idempotency_\u212aey" is a case variant of the field "idempotency_key"'],
     ],
-    ['{"channel":"public:one","data":{},"DATA":{}}', ['"DATA" is a case variant of the publish field "data"']],
+    ['{"channel":"public:one","data":{},"DATA":{}}', ['"DATA" is a case variant of the field "data"']],
     ['{"channel":"public:one","data":{},"x":1,"x":2}', ['"x" appears more than once']],
   ])('refuses %s', (raw, details) => {
     expect(problemsOf(raw)).toEqual(details);

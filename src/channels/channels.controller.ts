@@ -1,0 +1,116 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AuthenticatedProject } from '../auth/authenticated-request';
+import { CurrentProject } from '../auth/current-project.decorator';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { RawBody } from '../common/raw-body.decorator';
+import type { EngineResponse } from '../engine/engine.client';
+import { assertBroadcastRequest, MAX_BROADCAST_CHANNELS } from '../publish/publish-request';
+import { ChannelsService } from './channels.service';
+import { ChannelRequestDto, HistoryRequestDto } from './dto/channel-requests.dto';
+
+/** Sends the engine's answer as it came: status, type and bytes. */
+function relay(response: Response, answer: EngineResponse): void {
+  if (answer.contentType) response.type(answer.contentType);
+  response.status(answer.status).send(answer.body);
+}
+
+@ApiTags('channels')
+@ApiSecurity('apikey')
+@ApiOkResponse({ description: "The engine's status and body, unchanged (Centrifugo reports its own errors as 200 with `error`)." })
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'An invalid body. Nothing reaches the engine.' })
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid server key.' })
+@ApiForbiddenResponse({
+  type: ErrorResponseDto,
+  description: "A channel outside the project's channel policy. Nothing reaches the engine.",
+})
+@ApiBadGatewayResponse({ type: ErrorResponseDto, description: "The engine is unreachable (or refused this service's API key)." })
+@ApiServiceUnavailableResponse({
+  type: ErrorResponseDto,
+  description: 'CENTRIFUGO_UPSTREAM_URL and/or CENTRIFUGO_API_KEY is not configured.',
+})
+@Controller('api/realtime')
+export class ChannelsController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  @Post('broadcast')
+  @HttpCode(200)
+  @ApiBody({
+    description: `Forwarded unchanged to the engine's \`POST /api/broadcast\`, once every channel (at most ${MAX_BROADCAST_CHANNELS}) is the project's.`,
+    schema: {
+      type: 'object',
+      required: ['channels', 'data'],
+      properties: {
+        channels: { type: 'array', items: { type: 'string' }, example: ['public:acme.a', 'public:acme.b'] },
+        data: { example: { text: 'hi' } },
+      },
+      additionalProperties: true,
+    },
+  })
+  async broadcast(
+    @CurrentProject() project: AuthenticatedProject,
+    @Body() body: unknown,
+    @RawBody() rawBody: Buffer,
+    @Res() response: Response,
+  ): Promise<void> {
+    relay(response, await this.channels.broadcast(project, assertBroadcastRequest(body, rawBody), rawBody));
+  }
+
+  @Post('presence')
+  @HttpCode(200)
+  async presence(
+    @CurrentProject() project: AuthenticatedProject,
+    @Body() body: ChannelRequestDto,
+    @Res() response: Response,
+  ): Promise<void> {
+    relay(response, await this.channels.query(project, 'presence', { channel: body.channel }));
+  }
+
+  @Post('presence-stats')
+  @HttpCode(200)
+  async presenceStats(
+    @CurrentProject() project: AuthenticatedProject,
+    @Body() body: ChannelRequestDto,
+    @Res() response: Response,
+  ): Promise<void> {
+    relay(response, await this.channels.query(project, 'presence_stats', { channel: body.channel }));
+  }
+
+  @Post('history')
+  @HttpCode(200)
+  async history(
+    @CurrentProject() project: AuthenticatedProject,
+    @Body() body: HistoryRequestDto,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { channel, limit, since, reverse } = body;
+    const request = {
+      channel,
+      ...(limit !== undefined && { limit }),
+      ...(since && { since: { offset: since.offset, epoch: since.epoch } }),
+      ...(reverse !== undefined && { reverse }),
+    };
+    relay(response, await this.channels.query(project, 'history', request));
+  }
+
+  @Post('channels')
+  @HttpCode(200)
+  @ApiOkResponse({
+    description:
+      '`{"result":{"channels":{"public:acme.lobby":{"num_clients":2}}}}`: the engine\'s active channels that are the project\'s.',
+  })
+  async list(@CurrentProject() project: AuthenticatedProject, @Res() response: Response): Promise<void> {
+    relay(response, await this.channels.channels(project));
+  }
+}
