@@ -54,13 +54,14 @@ describe('deployment files', () => {
     const engineRefs = engineContainer.env
       .filter((e: { valueFrom?: unknown }) => e.valueFrom)
       .map((e: any) => e.valueFrom.secretKeyRef.key);
-    expect(engineRefs.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', 'ENGINE_PROXY_SECRET']);
+    expect(engineRefs.sort()).toEqual(['CENTRIFUGO_API_KEY', 'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY', 'ENGINE_PROXY_SECRET', 'REDIS_URL']);
     expect(secretKeys.sort()).toEqual([
       'CENTRIFUGO_API_KEY',
       'CENTRIFUGO_TOKEN_HMAC_SECRET_KEY',
       'DATABASE_URL',
       'ENGINE_PROXY_SECRET',
       'METRICS_TOKEN',
+      'REDIS_URL',
     ]);
     // Prometheus finds the app's metrics on its own port and path; the Ingress never routes /metrics.
     const annotations = find('Deployment', 'xshathra-app').spec.template.metadata.annotations;
@@ -89,6 +90,35 @@ describe('deployment files', () => {
       /^XSHATHRA_TOKEN_SECRET=$[\s\S]*^XSHATHRA_ENGINE_API_KEY=$[\s\S]*^XSHATHRA_PROXY_SECRET=$/m,
     );
     expect(compose.services.centrifugo.ports).toBeUndefined();
+  });
+
+  it('scale out: two app and two engine replicas on Redis, with disruption budgets (Kubernetes) and a second compose file', () => {
+    const engineDeployment = find('Deployment', 'xshathra-centrifugo');
+    expect(find('Deployment', 'xshathra-app').spec.replicas).toBeGreaterThan(1);
+    expect(engineDeployment.spec.replicas).toBeGreaterThan(1);
+    const engineEnv = Object.fromEntries(
+      engineContainer.env.map((e: { name: string; value?: string; valueFrom?: any }) => [e.name, e.value ?? e.valueFrom.secretKeyRef.key]),
+    );
+    expect(engineEnv).toMatchObject({ CENTRIFUGO_ENGINE_TYPE: 'redis', CENTRIFUGO_ENGINE_REDIS_ADDRESS: 'REDIS_URL' });
+    for (const name of ['xshathra-app', 'xshathra-centrifugo']) {
+      const budget = find('PodDisruptionBudget', name);
+      expect(budget.spec).toEqual({ minAvailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name } } });
+    }
+
+    // Compose's `!reset` tag (replace the base file's value) is kept as the plain value it tags.
+    const reset = { tag: '!reset', collection: 'seq' as const, default: false, resolve: (value: unknown) => value };
+    const scale = parse(readFileSync('docker-compose.scale.yml', 'utf8'), { customTags: [reset] });
+    expect(scale.services.centrifugo.deploy.replicas).toBe(2);
+    expect(scale.services.centrifugo.environment).toMatchObject({
+      CENTRIFUGO_ENGINE_TYPE: 'redis',
+      CENTRIFUGO_ENGINE_REDIS_ADDRESS: 'redis://redis:6379',
+    });
+    expect(scale.services.app.deploy.replicas).toBe(2);
+    expect(scale.services.app.environment.REDIS_URL).toBe('redis://redis:6379');
+    expect(scale.services.app.ports).toEqual([]); // `!reset []`: only nginx is published
+    expect(scale.services.nginx.volumes).toEqual(['./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro']);
+    expect(scale.services.nginx.ports).toEqual(['127.0.0.1:8080:80']);
+    expect(scale.services.centrifugo.environment.CENTRIFUGO_CLIENT_ALLOWED_ORIGINS).toBe('http://localhost:8080');
   });
 
   it("open the engine's API port in Kubernetes to the app only, and point the app at it", () => {

@@ -297,7 +297,7 @@ describeWithEngine('the cap on proxied WebSockets', () => {
 });
 
 describeWithRedis('rate limits shared through Redis (REDIS_URL)', () => {
-  const env = { REDIS_URL: TEST_REDIS_URL, RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_WINDOW_SECONDS: '5' }; // 5 per 5 s
+  const env = { REDIS_URL: TEST_REDIS_URL!, RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_WINDOW_SECONDS: '5' }; // 5 per 5 s
   let first: NestExpressApplication;
   let second: NestExpressApplication;
 

@@ -20,6 +20,8 @@ export interface LocalEngineOptions {
   allowedOrigins: string[];
   /** Where the engine's subscribe proxy reaches the app, and the secret header it sends. */
   subscribeProxy: { appUrl: string; secret: string };
+  /** Extra CENTRIFUGO_* variables (e.g. a Redis engine for several nodes). */
+  env?: Record<string, string>;
 }
 
 export interface LocalEngine {
@@ -56,7 +58,7 @@ interface DeployConfig extends Section {
   channel: Section & { proxy: Section & { subscribe: Section & { endpoint: string; http?: Section } } };
 }
 
-export function engineConfig(options: Omit<LocalEngineOptions, 'binary' | 'dir'>): object {
+export function engineConfig(options: Omit<LocalEngineOptions, 'binary' | 'dir' | 'env'>): object {
   const config = JSON.parse(readFileSync(DEPLOY_ENGINE_CONFIG, 'utf8')) as DeployConfig;
   const subscribeProxy = config.channel.proxy.subscribe;
   return {
@@ -82,7 +84,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   await mkdir(options.dir, { recursive: true });
   const configPath = join(options.dir, 'config.json');
   await writeFile(configPath, JSON.stringify(engineConfig(options), null, 2) + '\n', { mode: 0o600 });
-  return runEngine(options.binary, configPath, `http://127.0.0.1:${options.port}`);
+  return runEngine(options.binary, configPath, `http://127.0.0.1:${options.port}`, options.env);
 }
 
 /** Runs Centrifugo with a config file (and extra CENTRIFUGO_* variables) until its /health answers. */

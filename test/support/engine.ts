@@ -40,7 +40,7 @@ export interface TestEngine {
 }
 
 /** An engine whose subscribe proxy calls the app that will listen on 127.0.0.1:appPort. */
-export async function startTestEngine(appPort: number, extraOrigins: string[] = []): Promise<TestEngine> {
+export async function startTestEngine(appPort: number, extraOrigins: string[] = [], env: Record<string, string> = {}): Promise<TestEngine> {
   const options = {
     binary: ENGINE_BINARY!,
     dir: mkdtempSync(join(tmpdir(), 'xshathra-engine-')),
@@ -49,6 +49,7 @@ export async function startTestEngine(appPort: number, extraOrigins: string[] = 
     apiKey: ENGINE_API_KEY,
     allowedOrigins: [ALLOWED_ORIGIN, ...extraOrigins],
     subscribeProxy: { appUrl: `http://127.0.0.1:${appPort}`, secret: TEST_PROXY_SECRET },
+    env,
   };
   let engine: LocalEngine | undefined = await startLocalEngine(options);
   return {
