@@ -132,6 +132,7 @@ describe('admin API (/api/admin)', () => {
     ['get', '/projects/not-a-uuid', undefined, 400, 'A project id is a UUID, got "not-a-uuid".'],
     ['get', '/projects/00000000-0000-4000-8000-000000000000', undefined, 404, 'No project with id 00000000-0000-4000-8000-000000000000.'],
     ['get', '/projects?pageSize=101', undefined, 400, 'Invalid query: pageSize must be a whole number from 1 to 100.'],
+    ['get', '/audit?page=1e300', undefined, 400, 'Invalid query: page must be a whole number from 1 to 1000000.'],
     [
       'post',
       '/projects/00000000-0000-4000-8000-000000000000/keys',
@@ -144,6 +145,12 @@ describe('admin API (/api/admin)', () => {
     const call = admin(method, path);
     const response = await (body ? call.send(body) : call).expect(status);
     expect(response.body).toMatchObject({ statusCode: status, error });
+  });
+
+  it('creates projects with one name at once, each with its own slug', async () => {
+    const created = await Promise.all(Array.from({ length: 6 }, () => admin('post', '/projects').send({ name: 'Racer' })));
+    expect(created.map((response) => response.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(new Set(created.map((response) => response.body.project.slug)).size).toBe(6);
   });
 
   it("refuses an empty change, and revoking another project's key through this project's path", async () => {

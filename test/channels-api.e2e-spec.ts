@@ -112,6 +112,8 @@ describeWithEngine("the engine's channel API, per project", () => {
     expect(after.publications.map((p: { data: { n: number } }) => p.data.n)).toEqual([2, 3]);
     const invalid = await call('history', a.auth, { channel: feed, limit: 5000 }).expect(400);
     expect(invalid.body.details).toEqual(['limit must be a whole number from 0 to 1000']);
+    const tooFar = await call('history', a.auth, { channel: feed, since: { offset: 1e300, epoch: 'x' } }).expect(400);
+    expect(tooFar.body.details).toEqual(['since.offset must be a whole number from 0 to 2^53 - 1']);
   });
 
   it("lists only the project's own active channels, never another project's names", async () => {

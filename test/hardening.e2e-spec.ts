@@ -261,9 +261,10 @@ describeWithEngine('the cap on proxied WebSockets', () => {
   let engine: TestEngine;
   let app: NestExpressApplication;
   let url: string;
+  let port: number;
 
   beforeAll(async () => {
-    const port = await freePort();
+    port = await freePort();
     engine = await startTestEngine(port);
     app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, MAX_PROXIED_WEBSOCKETS: '2' } });
     await app.listen(port, '127.0.0.1');
@@ -293,6 +294,39 @@ describeWithEngine('the cap on proxied WebSockets', () => {
     expect(again.socket).toBeDefined();
     second.socket!.close();
     again.socket!.close();
+  });
+
+  it('counts HTTP streams (the HTTP-streaming and SSE fallbacks) against the same cap', async () => {
+    const { serverApiKey } = await createProject(app, 'Streams');
+    const token = (
+      await request(app.getHttpServer())
+        .post('/api/realtime/token')
+        .set('Authorization', `apikey ${serverApiKey}`)
+        .send({ userId: 's' })
+        .expect(200)
+    ).body.token as string;
+    const stream = () =>
+      fetch(`http://127.0.0.1:${port}/realtime/connection/http_stream`, {
+        method: 'POST',
+        body: JSON.stringify({ id: 1, connect: { token } }),
+        signal: controller.signal,
+      });
+    const controller = new AbortController();
+    try {
+      expect((await stream()).status).toBe(200); // held open by the engine
+      const socket = await open();
+      expect(socket.socket).toBeDefined();
+      expect((await open()).status).toBe(503);
+      const refused = await stream();
+      expect(refused.status).toBe(503);
+      expect((await refused.json()) as object).toEqual({
+        statusCode: 503,
+        error: 'This instance holds as many realtime connections as it may (MAX_PROXIED_WEBSOCKETS); retry.',
+      });
+      socket.socket!.close();
+    } finally {
+      controller.abort();
+    }
   });
 });
 

@@ -113,6 +113,33 @@ describeWithEngine('projects as tenants on one engine', () => {
     expect(await engineHistory(foreign)).toEqual([]);
   });
 
+  it('refuses a body in any charset but UTF-8 with 415, and invalid UTF-8 with 400, so that no decoder reads another channel', async () => {
+    const foreign = `public:${b.slug}.lobby-${unique()}`;
+    // In UTF-7, "+ACIALAAi…-" decodes to `","channel":"public:<a>.x` : a second channel the engine never sees.
+    const hidden = Buffer.from(`","channel":"public:${a.slug}.x`, 'utf16le').swap16().toString('base64').replace(/=+$/, '');
+    for (const path of ['publish', 'broadcast']) {
+      const field = path === 'publish' ? `"channel":"${foreign}"` : `"channels":["${foreign}"]`;
+      const response = await http()
+        .post(`/api/realtime/${path}`)
+        .set('Authorization', a.auth)
+        .set('Content-Type', 'application/json; charset=utf-7')
+        .send(`{${field},"data":{"x":1},"idempotency_key":"+${hidden}-"}`)
+        .expect(415);
+      expect(response.body.error).toBe('Send the request body as JSON encoded in UTF-8 (charset=utf-8, or no charset).');
+    }
+    const invalid = Buffer.concat([Buffer.from(`{"channel":"public:${a.slug}.`), Buffer.from([0xe2, 0x82]), Buffer.from('","data":1}')]);
+    // Sent as raw bytes (supertest would serialize a Buffer as JSON).
+    const { port } = app.getHttpServer().address() as { port: number };
+    const response = await fetch(`http://127.0.0.1:${port}/api/realtime/publish`, {
+      method: 'POST',
+      headers: { Authorization: a.auth, 'Content-Type': 'application/json' },
+      body: invalid,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ statusCode: 400, error: 'The request body is not valid UTF-8.' });
+    expect(await engineHistory(foreign)).toEqual([]);
+  });
+
   it('lets A use its own channels: tokens, server-side and client-side subscriptions, publish', async () => {
     const lobby = `public:${a.slug}.lobby-${unique()}`;
     const room = `private:${a.slug}.room-${unique()}`;

@@ -85,7 +85,7 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && value instanceof NonJsonBody) {
-      throw new UnsupportedMediaTypeException('Send the request body as JSON, with "Content-Type: application/json".');
+      throw new UnsupportedMediaTypeException(value.problem);
     }
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new BadRequestException('The request body must be a JSON object.');

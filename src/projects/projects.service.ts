@@ -55,17 +55,24 @@ export class ProjectsService {
     const rateLimitPerMinute = checkedRateLimit(request.rateLimitPerMinute ?? null);
     const server = generateApiKey('server');
     const client = generateApiKey('client');
-    const created = await this.repository.transaction(async (tx) => {
-      const slug = await uniqueSlug(tx, name);
-      const project = await tx.createProject({ name, slug, channelPatterns: channels ?? defaultChannelPatterns(slug), rateLimitPerMinute });
-      const keys = [
-        await tx.createKey(project.id, { kind: 'server', prefix: server.prefix, hash: server.hash }),
-        await tx.createKey(project.id, { kind: 'client', prefix: client.prefix, hash: client.hash }),
-      ];
-      const view = projectView(project);
-      await tx.audit(actor, { action: 'project.create', projectId: project.id, after: { ...view, keys: keys.map(keyView) } });
-      return view;
-    });
+    const created = await retryOnSlugRace(() =>
+      this.repository.transaction(async (tx) => {
+        const slug = await uniqueSlug(tx, name);
+        const project = await tx.createProject({
+          name,
+          slug,
+          channelPatterns: channels ?? defaultChannelPatterns(slug),
+          rateLimitPerMinute,
+        });
+        const keys = [
+          await tx.createKey(project.id, { kind: 'server', prefix: server.prefix, hash: server.hash }),
+          await tx.createKey(project.id, { kind: 'client', prefix: client.prefix, hash: client.hash }),
+        ];
+        const view = projectView(project);
+        await tx.audit(actor, { action: 'project.create', projectId: project.id, after: { ...view, keys: keys.map(keyView) } });
+        return view;
+      }),
+    );
     await this.changes.announce();
     return { project: created, serverApiKey: server.key, clientApiKey: client.key };
   }
@@ -161,6 +168,21 @@ async function requireProject(repository: ProjectsRepository, id: string) {
 function requireUuid(id: string, what: string): string {
   if (!UUID.test(id)) throw new BadRequestException(`A ${what} id is a UUID, got "${id}".`);
   return id;
+}
+
+/**
+ * Two projects created at once with one name may both find the same slug free; the database's unique
+ * constraint refuses the second, which then tries again and finds the next slug.
+ */
+async function retryOnSlugRace<T>(create: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (error) {
+      const { code, constraint } = ((error as { driverError?: unknown }).driverError ?? error) as { code?: string; constraint?: string };
+      if (code !== '23505' || !constraint?.includes('slug') || attempt === attempts) throw error;
+    }
+  }
 }
 
 async function uniqueSlug(repository: ProjectsRepository, name: string): Promise<string> {

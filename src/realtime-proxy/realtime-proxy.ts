@@ -29,7 +29,8 @@ const HEADERS_NOT_PASSED_ON = [
  * The same-origin /realtime surface: HTTP and WebSocket upgrades for /realtime/health and
  * /realtime/connection/* go to the engine; other /realtime paths fall through to the 404 handler.
  * Engine down → 502 (HTTP) or a refused upgrade; a dropped upstream closes the client's socket. At most
- * MAX_PROXIED_WEBSOCKETS proxied WebSockets per instance; beyond that the handshake is refused with 503.
+ * MAX_PROXIED_WEBSOCKETS proxied connections (WebSockets and HTTP streams) per instance; beyond that the
+ * handshake is refused, or the request answered, with 503.
  */
 @Injectable()
 export class RealtimeProxy implements BeforeApplicationShutdown {
@@ -37,14 +38,16 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   private readonly proxy?: RequestHandler;
   /** Client sockets of proxied WebSockets: a shutdown closes them instead of waiting on them forever. */
   private readonly upgradedSockets = new Set<Socket>();
-  private readonly maxWebSockets: number;
+  /** Proxied HTTP requests to /connection/* in progress: SSE and HTTP-streaming connections last as long as WebSockets. */
+  private openStreams = 0;
+  private readonly maxConnections: number;
   private readonly trust: TrustFunction;
 
   constructor(
     @Inject(engineConfig.KEY) config: EngineConfig,
     private readonly metrics: Metrics,
   ) {
-    this.maxWebSockets = config.maxProxiedWebSockets;
+    this.maxConnections = config.maxProxiedWebSockets;
     this.trust = trustFunction(config.trustProxy);
     if (!config.engineUrl) return;
     const { engineUrl } = config;
@@ -72,10 +75,17 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
 
   /** HTTP requests (through RealtimeProxyMiddleware, ahead of the body parser so bodies pass untouched). */
   readonly handleRequest = (req: Request, res: Response, next: NextFunction): void => {
-    if (engineFacingPath(req.originalUrl) === undefined) return next();
+    const path = engineFacingPath(req.originalUrl);
+    if (path === undefined) return next();
     // Nest mounts module middleware under a path, which Express strips from req.url; the proxy needs it whole.
     req.url = req.originalUrl;
     if (!this.proxy) return sendError(res, 502, 'The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.');
+    if (path.startsWith('/connection/')) {
+      if (this.atCapacity())
+        return sendError(res, 503, 'This instance holds as many realtime connections as it may (MAX_PROXIED_WEBSOCKETS); retry.');
+      this.openStreams++;
+      res.once('close', () => this.openStreams--);
+    }
     // Errors were answered by onProxyError; only "not for me" continues to the next handler.
     void this.proxy(req, res, (error?: unknown) => (error ? undefined : next()));
   };
@@ -84,10 +94,7 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   readonly handleUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
     if (engineFacingPath(req.url) === undefined) return refuseUpgrade(socket, 404, 'Not Found');
     if (!this.proxy) return refuseUpgrade(socket, 502, 'Bad Gateway');
-    if (this.upgradedSockets.size >= this.maxWebSockets) {
-      this.logger.warn(`Refused a WebSocket: this instance already holds ${this.upgradedSockets.size} (MAX_PROXIED_WEBSOCKETS)`);
-      return refuseUpgrade(socket, 503, 'Service Unavailable');
-    }
+    if (this.atCapacity()) return refuseUpgrade(socket, 503, 'Service Unavailable');
     this.upgradedSockets.add(socket);
     this.metrics.proxiedWebSocketsNow(this.upgradedSockets.size);
     socket.once('close', () => {
@@ -96,6 +103,14 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
     });
     this.proxy.upgrade(req, socket, head);
   };
+
+  /** WebSockets and HTTP streams together count against MAX_PROXIED_WEBSOCKETS. */
+  private atCapacity(): boolean {
+    const held = this.upgradedSockets.size + this.openStreams;
+    if (held < this.maxConnections) return false;
+    this.logger.warn(`Refused a realtime connection: this instance already holds ${held} (MAX_PROXIED_WEBSOCKETS)`);
+    return true;
+  }
 
   attachTo(server: Server): void {
     server.on('upgrade', this.handleUpgrade);

@@ -59,13 +59,15 @@ export class CreateKeyDto {
 }
 
 export const MAX_PAGE_SIZE = 100;
+export const MAX_PAGE = 1_000_000;
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOmittable()
   @Type(() => Number)
-  @IsInt({ message: 'page must be a whole number from 1' })
-  @Min(1, { message: 'page must be a whole number from 1' })
+  @IsInt({ message: `page must be a whole number from 1 to ${MAX_PAGE}` })
+  @Min(1, { message: `page must be a whole number from 1 to ${MAX_PAGE}` })
+  @Max(MAX_PAGE, { message: `page must be a whole number from 1 to ${MAX_PAGE}` })
   page?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })

@@ -19,8 +19,9 @@ export class ChannelRequestDto {
 /** A position in a channel's stream, as the engine reports it (`offset`, `epoch`). */
 export class StreamPositionDto {
   @ApiProperty({ example: 12 })
-  @IsInt({ message: 'since.offset must be a whole number from 0' })
-  @Min(0, { message: 'since.offset must be a whole number from 0' })
+  @IsInt({ message: 'since.offset must be a whole number from 0 to 2^53 - 1' })
+  @Min(0, { message: 'since.offset must be a whole number from 0 to 2^53 - 1' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'since.offset must be a whole number from 0 to 2^53 - 1' })
   offset: number;
 
   @ApiProperty({ example: 'ARsSEcHT' })

@@ -1,0 +1,90 @@
+// The baselines the service is measured against, in the same run (see bench/run.mjs):
+// - a bare node:http server doing the token job (key check by hash, JSON body, validation, HS256 signing);
+// - Express 5 with express.json() answering a constant (the floor of any Express app that reads a body);
+// - a bare node:http publish forwarder (key check by hash, JSON check, keep-alive agent to the engine).
+import { createHash, createHmac } from 'node:crypto';
+import { Agent, createServer, request } from 'node:http';
+import express from 'express';
+
+const readBody = (req) =>
+  new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const keyFrom = (req) => /^\s*(?:apikey|bearer)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+const hash = (key) => createHash('sha256').update(key).digest('hex');
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function listen(server) {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })),
+  );
+}
+
+/** The whole token job on bare node:http. */
+export function startBareTokenServer({ serverKey, secret }) {
+  const known = new Set([hash(serverKey)]);
+  const server = createServer(async (req, res) => {
+    const key = keyFrom(req);
+    if (!key || !known.has(hash(key))) return send(res, 401, { statusCode: 401, error: 'Invalid API key.' });
+    let body;
+    try {
+      body = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return send(res, 400, { statusCode: 400, error: 'The request body is not valid JSON.' });
+    }
+    if (typeof body?.userId !== 'string' || !body.userId) return send(res, 400, { statusCode: 400, error: 'userId must be a string' });
+    const iat = Math.floor(Date.now() / 1000);
+    const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: body.userId, iat, exp: iat + 900 })}`;
+    const token = `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+    send(res, 200, { token, expiresInSeconds: 900 });
+  });
+  return listen(server);
+}
+
+/** Express 5 + express.json(), answering a constant: what any Express route that reads a body costs. */
+export function startExpressFloor() {
+  const app = express();
+  app.use(express.json());
+  app.post('/api/realtime/token', (_req, res) => res.json({ token: 'constant', expiresInSeconds: 900 }));
+  return listen(createServer(app));
+}
+
+/** A bare publish forwarder: key check, JSON check, the body forwarded to the engine as it came. */
+export function startBareForwarder({ serverKey, engineUrl, engineApiKey }) {
+  const known = new Set([hash(serverKey)]);
+  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  const target = new URL('/api/publish', engineUrl);
+  const server = createServer(async (req, res) => {
+    const key = keyFrom(req);
+    if (!key || !known.has(hash(key))) return send(res, 401, { statusCode: 401, error: 'Invalid API key.' });
+    const raw = await readBody(req);
+    try {
+      const body = JSON.parse(raw.toString('utf8'));
+      if (typeof body?.channel !== 'string' || !('data' in body))
+        return send(res, 400, { statusCode: 400, error: 'Invalid request body.' });
+    } catch {
+      return send(res, 400, { statusCode: 400, error: 'The request body is not valid JSON.' });
+    }
+    const upstream = request(
+      target,
+      { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': raw.length, 'X-API-Key': engineApiKey } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, { 'Content-Type': answer.headers['content-type'] ?? 'application/json' });
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => send(res, 502, { statusCode: 502, error: 'The realtime engine is unreachable.' }));
+    upstream.end(raw);
+  });
+  return listen(server);
+}
