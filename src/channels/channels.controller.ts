@@ -15,16 +15,10 @@ import type { AuthenticatedProject } from '../auth/authenticated-request';
 import { CurrentProject } from '../auth/current-project.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { RawBody } from '../common/raw-body.decorator';
-import type { EngineResponse } from '../engine/engine.client';
+import { relay } from '../engine/relay';
 import { assertBroadcastRequest, MAX_BROADCAST_CHANNELS } from '../publish/publish-request';
 import { ChannelsService } from './channels.service';
 import { ChannelRequestDto, HistoryRequestDto } from './dto/channel-requests.dto';
-
-/** Sends the engine's answer as it came: status, type and bytes. */
-function relay(response: Response, answer: EngineResponse): void {
-  if (answer.contentType) response.type(answer.contentType);
-  response.status(answer.status).send(answer.body);
-}
 
 @ApiTags('channels')
 @ApiSecurity('apikey')

@@ -17,6 +17,7 @@ import { CurrentProject } from '../auth/current-project.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { RawBody } from '../common/raw-body.decorator';
 import { EngineClient } from '../engine/engine.client';
+import { relay } from '../engine/relay';
 import { Metrics } from '../metrics/metrics';
 import { assertChannelsAllowed } from '../tenancy/channel-access';
 import { assertPublishRequest } from './publish-request';
@@ -71,7 +72,6 @@ export class PublishController {
     assertChannelsAllowed(project, [assertPublishRequest(body, rawBody)]);
     const answer = await this.engine.publish(rawBody);
     this.metrics.published(project.projectSlug);
-    if (answer.contentType) response.type(answer.contentType);
-    response.status(answer.status).send(answer.body);
+    relay(response, answer);
   }
 }
