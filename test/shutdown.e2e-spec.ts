@@ -32,24 +32,27 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
       /Nest application successfully started/,
     );
 
+  /** A centrifuge-js client connected through the server's /realtime with a token for `userId`. */
+  const connectedClient = async (serverApiKey: string, userId: string) => {
+    const minted = await fetch(`http://127.0.0.1:${port}/api/realtime/token`, {
+      method: 'POST',
+      headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId }),
+    });
+    const { token } = (await minted.json()) as { token: string };
+    const client = new Centrifuge(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { websocket: WebSocket, token });
+    const connected = nextEvent(client, 'connected');
+    client.connect();
+    await connected;
+    return client;
+  };
+
   it('finishes an in-flight request, closes proxied WebSockets and exits', async () => {
     const server = await startServer();
     const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown', '--channels', '*:*', '--json'])).stdout);
     const origin = `http://127.0.0.1:${port}`;
 
-    const token = (
-      (await (
-        await fetch(`${origin}/api/realtime/token`, {
-          method: 'POST',
-          headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json' },
-          body: '{"userId":"sam"}',
-        })
-      ).json()) as { token: string }
-    ).token;
-    const client = new Centrifuge(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { websocket: WebSocket, token });
-    const connected = nextEvent(client, 'connected');
-    client.connect();
-    await connected;
+    const client = await connectedClient(serverApiKey, 'sam');
     const lostConnection = nextEvent(client, 'connecting', 10_000);
 
     // A publish whose body is still arriving when SIGTERM lands: it must still be answered.
@@ -99,19 +102,7 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
 
     const sockets = await Promise.all(
       Array.from({ length: 5 }, async () => {
-        const token = (
-          (await (
-            await fetch(`${origin}/api/realtime/token`, {
-              method: 'POST',
-              headers: { Authorization: `apikey ${serverApiKey}`, 'Content-Type': 'application/json' },
-              body: '{"userId":"ws"}',
-            })
-          ).json()) as { token: string }
-        ).token;
-        const client = new Centrifuge(`ws://127.0.0.1:${port}/realtime/connection/websocket`, { websocket: WebSocket, token });
-        const connected = nextEvent(client, 'connected');
-        client.connect();
-        await connected;
+        const client = await connectedClient(serverApiKey, 'ws');
         return { client, lost: nextEvent(client, 'connecting', 10_000) };
       }),
     );
