@@ -2,83 +2,38 @@
 // targets, medians of the rounds; prints a table and writes docs/performance.md. Never part of `npm test`,
 // and nothing here asserts a time.
 //   BENCH_ROUNDS (3), BENCH_SECONDS (6), BENCH_CONNECTIONS (64); DATABASE_URL, else the embedded database.
-import { spawn, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
-import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem, platform, release } from 'node:os';
 import { startBareForwarder, startBareTokenServer, startExpressFloor } from './baselines.mjs';
-
-const require = createRequire(import.meta.url);
-const { startLocalEngine, findEngineBinary } = require('../dist/src/dev/local-engine.js');
-const { freePort } = require('../dist/src/dev/ports.js');
+import { hotPaths, loadOnce, PUBLISH_BODY, TOKEN_BODY } from './load.mjs';
+import { startStack } from './stack.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const secret = randomBytes(32).toString('base64url');
-const engineApiKey = randomBytes(24).toString('base64url');
-const proxySecret = randomBytes(24).toString('base64url');
-const dataDir = mkdtempSync(join(tmpdir(), 'xshathra-bench-'));
-chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as the `postgres` user when we are root
-const env = (extra) => ({ ...process.env, XSHATHRA_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'info', ...extra });
 
 async function main() {
-  const binary = findEngineBinary(process.env.CENTRIFUGO_BIN);
-  if (!binary) throw new Error('No Centrifugo: run `npm run engine:install` first.');
-  const appPort = await freePort();
-  const engine = await startLocalEngine({
-    binary,
-    dir: join(dataDir, 'engine'),
-    port: await freePort(),
-    tokenHmacSecret: secret,
-    apiKey: engineApiKey,
-    allowedOrigins: [],
-    subscribeProxy: { appUrl: `http://127.0.0.1:${appPort}`, secret: proxySecret },
-  });
-  const appEnv = env({
-    PORT: String(appPort),
-    CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: secret,
-    CENTRIFUGO_UPSTREAM_URL: engine.url,
-    CENTRIFUGO_API_KEY: engineApiKey,
-    ENGINE_PROXY_SECRET: proxySecret,
-  });
-  const app = await startApp(appEnv);
-  const cli = (...args) =>
-    JSON.parse(execFileSync(process.execPath, ['dist/src/cli.js', ...args, '--json'], { env: appEnv, encoding: 'utf8' }));
-  const project = cli('projects', 'create', '--name', 'Bench', '--channels', '*:*,*');
-  // The bench project's own limit, high enough not to refuse the load: the limiter still counts every request.
-  cli('projects', 'set-rate-limit', project.id, '10000000');
-  const serverKey = project.serverApiKey;
-  const appUrl = `http://127.0.0.1:${appPort}`;
-
+  const stack = await startStack();
+  const { engine, engineApiKey, secret, serverKey } = stack;
+  const ours = hotPaths(stack);
   const bareToken = await startBareTokenServer({ serverKey, secret });
   const expressFloor = await startExpressFloor();
   const bareForwarder = await startBareForwarder({ serverKey, engineUrl: engine.url, engineApiKey });
 
-  const tokenBody = JSON.stringify({
-    userId: 'user_01HZEXAMPLE',
-    ttlSeconds: 900,
-    channels: ['public:lobby'],
-    info: { displayName: 'Player One' },
-  });
-  const publishBody = JSON.stringify({ channel: 'public:lobby', data: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } });
   const auth = { Authorization: `apikey ${serverKey}`, 'Content-Type': 'application/json' };
   const groups = [
     {
       path: 'POST /api/realtime/token (cached key, info logging)',
       targets: [
-        { name: 'bare node:http doing the whole job', url: `${bareToken.url}/api/realtime/token`, headers: auth, body: tokenBody },
+        { name: 'bare node:http doing the whole job', url: `${bareToken.url}/api/realtime/token`, headers: auth, body: TOKEN_BODY },
         {
           name: 'Express 5 + express.json() answering a constant',
           url: `${expressFloor.url}/api/realtime/token`,
           headers: auth,
-          body: tokenBody,
+          body: TOKEN_BODY,
           floor: true,
         },
-        { name: 'this service', url: `${appUrl}/api/realtime/token`, headers: auth, body: tokenBody, ours: true },
+        { name: 'this service', ...ours.token, ours: true },
       ],
     },
     {
@@ -88,16 +43,16 @@ async function main() {
           name: 'Centrifugo direct (/api/publish)',
           url: `${engine.url}/api/publish`,
           headers: { 'X-API-Key': engineApiKey, 'Content-Type': 'application/json' },
-          body: publishBody,
+          body: PUBLISH_BODY,
         },
         {
           name: 'bare node:http forwarder',
           url: `${bareForwarder.url}/api/realtime/publish`,
           headers: auth,
-          body: publishBody,
+          body: PUBLISH_BODY,
           floor: true,
         },
-        { name: 'this service', url: `${appUrl}/api/realtime/publish`, headers: auth, body: publishBody, ours: true },
+        { name: 'this service', ...ours.publish, ours: true },
       ],
     },
   ];
@@ -108,7 +63,7 @@ async function main() {
       const samples = new Map(group.targets.map((target) => [target.name, []]));
       for (let round = 1; round <= ROUNDS; round++) {
         for (const target of group.targets) {
-          const result = await load(target);
+          const result = await loadOnce(target, { seconds: SECONDS, connections: CONNECTIONS });
           samples.get(target.name).push(result);
           process.stderr.write(
             `${group.path} · round ${round} · ${target.name}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99} ms${result.errors ? `, ${result.errors} errors/non-2xx` : ''}\n`,
@@ -121,25 +76,12 @@ async function main() {
     bareToken.close();
     expressFloor.close();
     bareForwarder.close();
-    await app.stop();
-    await engine.stop();
+    await stack.stop();
   }
   const report = render(results);
   process.stdout.write(report.table + '\n');
   writeFileSync(new URL('../docs/performance.md', import.meta.url), report.markdown);
   process.stdout.write('\nWrote docs/performance.md\n');
-}
-
-function load(target) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      { url: target.url, method: 'POST', headers: target.headers, body: target.body, connections: CONNECTIONS, duration: SECONDS },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx });
-      },
-    );
-  });
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -181,28 +123,6 @@ Command: \`npm run bench\` (this run: BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SEC
 ${table}
 `;
   return { table, markdown };
-}
-
-async function startApp(appEnv) {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr.on('data', (chunk) => (output += chunk));
-  child.stdout.on('data', (chunk) => {
-    if (output.length < 100_000) output += chunk;
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  for (let i = 0; i < 600 && !/Nest application successfully started/.test(output); i++) {
-    if (child.exitCode !== null) throw new Error(`The app exited:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.stdout.removeAllListeners('data');
-  child.stdout.resume(); // keep draining the request logs, as a log collector would
-  return {
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 main().catch((error) => {

@@ -178,9 +178,9 @@ describe('token endpoints', () => {
 
     it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
       const { serverApiKey } = await createProject(app, 'Failing signer');
-      const signing = jest
-        .spyOn(app.get(JwtService, { strict: false }), 'signAsync')
-        .mockRejectedValueOnce(new Error('secret material at /srv/app/internal.js'));
+      const signing = jest.spyOn(app.get(JwtService, { strict: false }), 'sign').mockImplementationOnce(() => {
+        throw new Error('secret material at /srv/app/internal.js');
+      });
       try {
         const response = await request(app.getHttpServer())
           .post('/api/realtime/token')

@@ -10,7 +10,10 @@ export function engineFailure(error: unknown, timeoutMs: number): HttpException 
     : new BadGatewayException('The realtime engine is unreachable.');
 }
 
+/** Timeouts as the proxy (http-proxy) and the engine client (undici: connect, headers or body) report them. */
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 function isTimeout(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message ?? '');
+  return (code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(message ?? '');
 }

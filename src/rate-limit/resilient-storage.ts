@@ -1,7 +1,8 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { MemoryThrottlerStorage } from './memory-storage';
 
 type Increment = ThrottlerStorage['increment'];
 
@@ -14,7 +15,7 @@ type Increment = ThrottlerStorage['increment'];
  */
 export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
   private readonly logger = new Logger('RateLimit');
-  private readonly local = new ThrottlerStorageService();
+  private readonly local = new MemoryThrottlerStorage();
   private readonly redis?: Redis;
   private readonly shared?: ThrottlerStorageRedisService;
   private redisFailing = false;
@@ -48,6 +49,5 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
 
   onModuleDestroy(): void {
     this.redis?.disconnect(false);
-    this.local.onApplicationShutdown();
   }
 }

@@ -64,7 +64,7 @@ describe('TokensController (real pipe and guard, stubbed service)', () => {
     request(app.getHttpServer()).post(path).set('Authorization', `apikey ${key}`).send(body);
 
   it('hands the authenticated project and the validated body to the service, and answers 200 with its result', async () => {
-    service.createConnectionToken.mockResolvedValue({ token: 't', expiresInSeconds: 900 });
+    service.createConnectionToken.mockReturnValue({ token: 't', expiresInSeconds: 900 });
     const response = await post('/api/realtime/token', { userId: 'u1', channels: ['public:acme.lobby'] }).expect(200);
     expect(response.body).toEqual({ token: 't', expiresInSeconds: 900 });
     expect(service.createConnectionToken).toHaveBeenCalledWith(PROJECT, { userId: 'u1', channels: ['public:acme.lobby'] });

@@ -31,7 +31,7 @@ export class TokensController {
   @Post('token')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponseDto, description: 'A connection JWT for the engine.' })
-  createToken(@CurrentProject() project: AuthenticatedProject, @Body() body: CreateTokenDto): Promise<TokenResponseDto> {
+  createToken(@CurrentProject() project: AuthenticatedProject, @Body() body: CreateTokenDto): TokenResponseDto {
     return this.tokens.createConnectionToken(project, body);
   }
 
@@ -41,7 +41,7 @@ export class TokensController {
   createSubscriptionToken(
     @CurrentProject() project: AuthenticatedProject,
     @Body() body: CreateSubscriptionTokenDto,
-  ): Promise<SubscriptionTokenResponseDto> {
+  ): SubscriptionTokenResponseDto {
     return this.tokens.createSubscriptionToken(project, body);
   }
 }
