@@ -1,37 +1,61 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { SystemClock, type Clock } from '../common/clock';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
+interface Window {
+  hits: number;
+  expiresAt: number;
+  blockedUntil: number;
+}
+
+/** How often windows that ended are forgotten. */
+const SWEEP_INTERVAL_MS = 60_000;
+
 /**
- * Rate-limit counters in this process: fixed windows from rate-limiter-flexible (one counter and one timer per
- * key and window), the same algorithm as the Redis storage. @nestjs/throttler's own in-memory storage keeps
- * a timestamp per hit and filters them all on every request, so a request costs O(hits in the window): at a
- * 6,000-per-minute limit that was the largest single cost of the token route (docs/performance.md).
+ * Rate-limit counters in this process: one fixed-window counter per key, with exactly the semantics of the
+ * Redis storage's script (@nest-lab/throttler-storage-redis), so that an instance counts the same way alone
+ * or shared. Neither library store fitted: @nestjs/throttler's in-memory storage keeps a timestamp per hit
+ * and filters them all on every request (O(hits in the window): the largest single cost of the token route
+ * at a high limit, see docs/performance.md), and rate-limiter-flexible binds a counter to one limit, so a
+ * project whose limit is lowered would start counting from zero instead of being limited at once.
  */
 export class MemoryThrottlerStorage implements ThrottlerStorage {
-  /** One limiter per (window, limit, block) combination: projects with their own limit get their own. */
-  private readonly limiters = new Map<string, RateLimiterMemory>();
+  private readonly windows = new Map<string, Window>();
+  private readonly sweeper = setInterval(() => this.forgetEnded(), SWEEP_INTERVAL_MS).unref();
 
+  constructor(private readonly clock: Clock = new SystemClock()) {}
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- the ThrottlerStorage interface is asynchronous
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const result = await this.limiterFor(ttl, limit, blockDuration)
-      .consume(`${throttlerName}:${key}`)
-      .catch((refused: unknown) => {
-        if (refused instanceof RateLimiterRes) return refused; // over the limit: the same record, as a rejection
-        throw refused;
-      });
-    const isBlocked = result.consumedPoints > limit;
-    const secondsLeft = Math.ceil(result.msBeforeNext / 1000);
-    return { totalHits: result.consumedPoints, timeToExpire: secondsLeft, isBlocked, timeToBlockExpire: isBlocked ? secondsLeft : 0 };
+    const now = this.clock.now();
+    const id = `${throttlerName}:${key}`;
+    let window = this.windows.get(id);
+    if (!window) {
+      window = { hits: 0, expiresAt: now + ttl, blockedUntil: 0 };
+      this.windows.set(id, window);
+    } else if (window.expiresAt <= now) {
+      window.hits = 0;
+      window.expiresAt = now + ttl;
+    }
+    window.hits++;
+    if (window.blockedUntil <= now && window.hits > limit) window.blockedUntil = now + blockDuration;
+    const isBlocked = window.blockedUntil > now;
+    return {
+      totalHits: window.hits,
+      timeToExpire: Math.ceil((window.expiresAt - now) / 1000),
+      isBlocked,
+      timeToBlockExpire: isBlocked ? Math.ceil((window.blockedUntil - now) / 1000) : 0,
+    };
   }
 
-  private limiterFor(ttlMs: number, limit: number, blockDurationMs: number): RateLimiterMemory {
-    const id = `${ttlMs}:${limit}:${blockDurationMs}`;
-    let limiter = this.limiters.get(id);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({ points: limit, duration: ttlMs / 1000, blockDuration: blockDurationMs / 1000 });
-      this.limiters.set(id, limiter);
-    }
-    return limiter;
+  /** Stops the sweep (the timer does not keep the process alive either way). */
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private forgetEnded(): void {
+    const now = this.clock.now();
+    for (const [id, window] of this.windows) if (window.expiresAt <= now && window.blockedUntil <= now) this.windows.delete(id);
   }
 }

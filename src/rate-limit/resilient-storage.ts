@@ -49,5 +49,6 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
 
   onModuleDestroy(): void {
     this.redis?.disconnect(false);
+    this.local.close();
   }
 }
