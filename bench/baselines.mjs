@@ -1,9 +1,11 @@
-// The baselines the service is measured against, in the same run (see bench/run.mjs):
+// The baselines the service is measured against, in the same run (see bench/run.mjs), in a process of their own
+// as the service has (sharing the load generator's event loop would slow them down):
 // - a bare node:http server doing the token job (key check by hash, JSON body, validation, HS256 signing);
 // - Express 5 with express.json() answering a constant (the floor of any Express app that reads a body);
 // - a bare node:http publish forwarder (key check by hash, JSON check, keep-alive agent to the engine).
 import { createHash, createHmac } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import express from 'express';
 
 const readBody = (req) =>
@@ -87,4 +89,16 @@ export function startBareForwarder({ serverKey, engineUrl, engineApiKey }) {
     upstream.end(raw);
   });
   return listen(server);
+}
+
+/** Started by bench/run.mjs with fork(): the settings in $BASELINES, the three URLs sent back over IPC. */
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { serverKey, secret, engineUrl, engineApiKey } = JSON.parse(process.env.BASELINES);
+  const [bareToken, expressFloor, bareForwarder] = await Promise.all([
+    startBareTokenServer({ serverKey, secret }),
+    startExpressFloor(),
+    startBareForwarder({ serverKey, engineUrl, engineApiKey }),
+  ]);
+  process.send({ bareToken: bareToken.url, expressFloor: expressFloor.url, bareForwarder: bareForwarder.url });
+  process.once('disconnect', () => process.exit(0));
 }

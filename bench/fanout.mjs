@@ -1,26 +1,31 @@
-// `node bench/fanout.mjs`: what the app's /realtime/connection/websocket proxy costs. The app's memory per idle
-// proxied connection; FANOUT_HOLD proxied connections held at once; then one channel fanned out to many
-// WebSocket clients connected straight to the engine versus through the app (rounds alternating, medians of
-// the rounds). Prints a table and writes docs/performance-fanout.md (a section for docs/performance.md). Never
-// part of `npm test`; nothing here asserts a figure.
-//   FANOUT_CLIENTS (2000), FANOUT_RATE (50 publishes/s), FANOUT_SECONDS (10), FANOUT_ROUNDS (3), FANOUT_HOLD (10000)
+// What the app's /realtime/connection/websocket proxy costs: the app's memory per idle proxied connection;
+// FANOUT_HOLD proxied connections held at once; then one channel fanned out to many WebSocket clients connected
+// straight to the engine versus through the app (rounds alternating, medians of the rounds). `npm run bench`
+// runs it after the HTTP paths and puts its section into docs/performance.md; `npm run bench:fanout` runs it
+// alone and prints the tables. Never part of `npm test`; nothing here asserts a figure.
+//   FANOUT_CLIENTS (2000), FANOUT_RATE (50 publishes/s), FANOUT_LIGHT_RATE (10 publishes/s: a load a 2-core
+//   machine carries with the clients, the engine and the app on it), FANOUT_SECONDS (10), FANOUT_ROUNDS (3),
+//   FANOUT_HOLD (10000)
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus, platform, release, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { startStack } from './stack.mjs';
 
 const SETTINGS = {
   FANOUT_CLIENTS: Number(process.env.FANOUT_CLIENTS ?? 2000),
   FANOUT_RATE: Number(process.env.FANOUT_RATE ?? 50),
+  FANOUT_LIGHT_RATE: Number(process.env.FANOUT_LIGHT_RATE ?? 10),
   FANOUT_SECONDS: Number(process.env.FANOUT_SECONDS ?? 10),
   FANOUT_ROUNDS: Number(process.env.FANOUT_ROUNDS ?? 3),
   FANOUT_HOLD: Number(process.env.FANOUT_HOLD ?? 10000),
 };
-const { FANOUT_CLIENTS: CLIENTS, FANOUT_RATE: RATE, FANOUT_SECONDS: SECONDS, FANOUT_ROUNDS: ROUNDS, FANOUT_HOLD: HOLD } = SETTINGS;
+const { FANOUT_CLIENTS: CLIENTS, FANOUT_SECONDS: SECONDS, FANOUT_ROUNDS: ROUNDS, FANOUT_HOLD: HOLD } = SETTINGS;
+/** The issue's load first, then a lighter one, where the proxy's own cost shows without a saturated machine. */
+const RATES = [SETTINGS.FANOUT_RATE, SETTINGS.FANOUT_LIGHT_RATE];
 /** Handshakes in flight at once: the connect storm is not what is measured, and must not fail. */
 const BATCH = 200;
 /** The deployed `public` namespace (history, presence): server-side subscriptions through the token's `channels`. */
@@ -48,7 +53,8 @@ const APP_ENV = {
 const engineAgent = new Agent({ keepAlive: true });
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
-async function main() {
+/** Runs the fan-out bench on its own stack; returns its tables and its docs/performance.md section. */
+export async function runFanout() {
   for (const [name, value] of Object.entries(SETTINGS)) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${process.env[name]}"`);
   }
@@ -74,11 +80,9 @@ async function main() {
     // Memory first: the rounds' traffic would leave the app's RSS inflated by buffers freed but not returned.
     const memory = await memoryPerConnection(stack, targets[1].url, tokens);
     const hold = await holdConnections(stack, targets[1].url, tokens, memory.before);
-    const fanout = await fanoutRounds(stack, targets, tokens);
-    const report = render({ fanout, memory, hold, fdLimit });
-    process.stdout.write(`${report.table}\n`);
-    writeFileSync(new URL('../docs/performance-fanout.md', import.meta.url), report.markdown);
-    process.stdout.write('\nWrote docs/performance-fanout.md\n');
+    const fanout = [];
+    for (const rate of RATES) fanout.push({ rate, rows: await fanoutRounds(stack, targets, tokens, rate) });
+    return render({ fanout, memory, hold, fdLimit });
   } finally {
     await stop();
   }
@@ -170,15 +174,15 @@ const limit = (value) => (value === Infinity ? 'unlimited' : String(value));
 // ---- fan-out latency ----
 
 /** Rounds alternate between the targets, so that drift of the machine (other load, heat) hits both alike. */
-async function fanoutRounds(stack, targets, tokens) {
-  for (const target of targets) await fanoutOnce(stack, target.url, tokens.slice(0, BATCH), WARMUP_SECONDS);
+async function fanoutRounds(stack, targets, tokens, rate) {
+  for (const target of targets) await fanoutOnce(stack, target.url, tokens.slice(0, BATCH), WARMUP_SECONDS, rate);
   const samples = new Map(targets.map((target) => [target, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const target of targets) {
-      const result = await fanoutOnce(stack, target.url, tokens.slice(0, CLIENTS), SECONDS);
+      const result = await fanoutOnce(stack, target.url, tokens.slice(0, CLIENTS), SECONDS, rate);
       samples.get(target).push(result);
       log(
-        `fan-out · round ${round} · ${target.name}: ${result.clients}/${CLIENTS} clients, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, ` +
+        `fan-out ${rate}/s · round ${round} · ${target.name}: ${result.clients}/${CLIENTS} clients, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, ` +
           `max ${ms(result.max)} ms, received ${result.received}/${result.expected}, ` +
           (result.dropped ? `${result.dropped} dropped, ` : '') +
           `CPU cores busy: bench ${cores(result.cpu.bench)}, engine ${cores(result.cpu.engine)}, app ${cores(result.cpu.app)}`,
@@ -188,8 +192,8 @@ async function fanoutRounds(stack, targets, tokens) {
   return targets.map((target) => ({ target, ...summarise(samples.get(target)) }));
 }
 
-/** One round: connect the clients, publish RATE/s for `seconds`, wait for the stragglers, close everything. */
-async function fanoutOnce(stack, url, tokens, seconds) {
+/** One round: connect the clients, publish `rate` a second for `seconds`, wait for the stragglers, close everything. */
+async function fanoutOnce(stack, url, tokens, seconds, rate) {
   let deliveries; // created once every client is in: pushes before that are none of ours
   const onPush = (client, push, now) => {
     const data = push.pub?.data;
@@ -197,10 +201,10 @@ async function fanoutOnce(stack, url, tokens, seconds) {
   };
   const { sockets, failures } = await connectClients(url, tokens, onPush);
   if (sockets.length === 0) throw new Error(`No client could connect to ${url}: ${describeFailures(failures)}`);
-  deliveries = new Deliveries(tokens.length, RATE * seconds);
+  deliveries = new Deliveries(tokens.length, rate * seconds);
   await sleep(1000); // the last batch's subscriptions settle on the engine
   const cpu = cpuMeter(stack);
-  const published = await publishAll(stack, seconds);
+  const published = await publishAll(stack, seconds, rate);
   const expected = published * sockets.length;
   await drain(deliveries, expected);
   const busy = cpu.read();
@@ -267,15 +271,15 @@ async function drain(deliveries, expected) {
 }
 
 /**
- * RATE publishes a second for `seconds`, straight to the engine's HTTP API, on a fixed schedule (a slow answer
+ * `rate` publishes a second for `seconds`, straight to the engine's HTTP API, on a fixed schedule (a slow answer
  * does not delay the next publish). Each carries its sequence number and its send time: the clients live in
  * this thread, so performance.now() is one clock for both ends. Resolves to how many the engine accepted.
  */
-async function publishAll(stack, seconds) {
+async function publishAll(stack, seconds, rate) {
   const start = performance.now();
   const answers = [];
-  for (let seq = 0; seq < RATE * seconds; seq++) {
-    const wait = start + (seq * 1000) / RATE - performance.now();
+  for (let seq = 0; seq < rate * seconds; seq++) {
+    const wait = start + (seq * 1000) / rate - performance.now();
     if (wait > 0) await sleep(wait);
     answers.push(engineApi(stack, 'publish', { channel: CHANNEL, data: { seq, t: performance.now() } }));
   }
@@ -408,18 +412,8 @@ function httpText(url, options, body) {
 // ---- report ----
 
 function render({ fanout, memory, hold, fdLimit }) {
-  const [direct] = fanout;
   const lines = [
-    `### Fan-out: ${CLIENTS} clients on one channel, ${RATE} publishes/s for ${SECONDS} s, median of ${ROUNDS} rounds\n`,
-    '| target | clients | p50 ms | p99 ms | max ms | expected | received | lost | p99 vs direct | cores busy: bench/engine/app |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...fanout.map(
-      (row) =>
-        `| ${row.target.ours ? `**${row.target.name}**` : row.target.name} | ${row.clients} | ` +
-        `${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.max)} | ` +
-        `${row.expected} | ${row.received} | ${row.expected - row.received} | ${(row.p99 / direct.p99).toFixed(2)}× | ` +
-        `${cores(row.cpu.bench)} / ${cores(row.cpu.engine)} / ${cores(row.cpu.app)} |`,
-    ),
+    ...fanout.flatMap(({ rate, rows }) => fanoutTable(rate, rows)),
     `\n### App memory per idle proxied connection (${memory.clients} clients)\n`,
     '| measure | no clients | with the clients | per connection |',
     '| --- | --- | --- | --- |',
@@ -433,8 +427,6 @@ function render({ fanout, memory, hold, fdLimit }) {
   ];
   if (hold.failures.size) lines.push(`\nConnections that failed: ${describeFailures(hold.failures)}.`);
   const table = lines.join('\n');
-  const ram = `${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${ram}, ${platform()} ${release()}, Node ${process.version}`;
   const env = Object.entries(SETTINGS)
     .map(([name, value]) => `${name}=${value}`)
     .join(' ');
@@ -444,7 +436,7 @@ Measured by \`bench/fanout.mjs\` on a local Centrifugo and the app with every fe
 
 - Fan-out: raw \`ws\` clients in one Node process speak Centrifugo's JSON protocol, subscribed server-side to
   \`${CHANNEL}\` by their connection token, connected ${BATCH} at a time. A publisher in the same process posts
-  ${RATE} publishes/s to the engine's HTTP API (\`/api/publish\`), each with a sequence number and its send time;
+  ${RATES.join(', then ')} publishes/s to the engine's HTTP API (\`/api/publish\`), each with a sequence number and its send time;
   latency runs from that send to the client's receipt of the frame. Rounds alternate between connecting straight
   to the engine and through the app's \`/realtime/connection/websocket\`, after one short unrecorded round each;
   the table holds the medians of the rounds, deliveries summed. A delivery still missing ${STALL_MS / 1000} s after
@@ -459,8 +451,7 @@ Measured by \`bench/fanout.mjs\` on a local Centrifugo and the app with every fe
   a few hundred connections may fit in pages the app had already committed: RSS per connection means something
   with thousands of connections.
 
-Machine: ${machine}.
-Command: \`${env} node bench/fanout.mjs\`.
+Settings: ${env}.
 File descriptors: the app holds two per proxied WebSocket (client and engine side), the engine and the bench one
 each. The bench's limit was ${limit(fdLimit.before.soft)}/${limit(fdLimit.before.hard)} (soft/hard), ${fdLimit.note}; the engine and the app
 inherit it (now ${limit(fdLimit.after.soft)}/${limit(fdLimit.after.hard)}). The app runs with MAX_PROXIED_WEBSOCKETS=${MAX_PROXIED}.
@@ -470,13 +461,35 @@ ${table}
   return { table, markdown };
 }
 
+/** One load's rows: latency, deliveries, the ratio to direct, and what each process used of the machine. */
+function fanoutTable(rate, rows) {
+  const [direct] = rows;
+  return [
+    `### Fan-out: ${CLIENTS} clients on one channel, ${rate} publishes/s for ${SECONDS} s, median of ${ROUNDS} rounds\n`,
+    '| target | clients | p50 ms | p99 ms | max ms | expected | received | lost | p99 vs direct | cores busy: bench/engine/app |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${row.target.ours ? `**${row.target.name}**` : row.target.name} | ${row.clients} | ` +
+        `${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.max)} | ` +
+        `${row.expected} | ${row.received} | ${row.expected - row.received} | ${(row.p99 / direct.p99).toFixed(2)}× | ` +
+        `${cores(row.cpu.bench)} / ${cores(row.cpu.engine)} / ${cores(row.cpu.app)} |`,
+    ),
+    '',
+  ];
+}
+
 const ms = (value) => value.toFixed(2);
 const cores = (value) => value.toFixed(2);
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 const log = (line) => process.stderr.write(`${line}\n`);
 
-main().catch((error) => {
-  process.stderr.write(`${error?.stack ?? error}\n`);
-  process.exit(1);
-});
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runFanout()
+    .then((report) => process.stdout.write(`${report.table}\n`))
+    .catch((error) => {
+      process.stderr.write(`${error?.stack ?? error}\n`);
+      process.exit(1);
+    });
+}

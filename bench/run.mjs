@@ -1,10 +1,13 @@
-// `npm run bench`: the service's hot paths against baselines in the same run, rounds alternating between
-// targets, medians of the rounds; prints a table and writes docs/performance.md. Never part of `npm test`,
-// and nothing here asserts a time.
-//   BENCH_ROUNDS (3), BENCH_SECONDS (6), BENCH_CONNECTIONS (64); DATABASE_URL, else the embedded database.
-import { writeFileSync } from 'node:fs';
+// `npm run bench`: the service's HTTP hot paths against baselines in the same run, rounds alternating between
+// targets, medians of the rounds; then the WebSocket fan-out (bench/fanout.mjs). Prints the tables and writes
+// docs/performance.md: the measured tables, then the findings kept in bench/findings.md. Never part of
+// `npm test`, and nothing here asserts a time.
+//   BENCH_ROUNDS (3), BENCH_SECONDS (6), BENCH_CONNECTIONS (64), the FANOUT_* settings of bench/fanout.mjs;
+//   DATABASE_URL, else the embedded database.
+import { fork } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
-import { startBareForwarder, startBareTokenServer, startExpressFloor } from './baselines.mjs';
+import { runFanout } from './fanout.mjs';
 import { hotPaths, loadOnce, PUBLISH_BODY, TOKEN_BODY } from './load.mjs';
 import { startStack } from './stack.mjs';
 
@@ -16,19 +19,18 @@ async function main() {
   const stack = await startStack();
   const { engine, engineApiKey, secret, serverKey } = stack;
   const ours = hotPaths(stack);
-  const bareToken = await startBareTokenServer({ serverKey, secret });
-  const expressFloor = await startExpressFloor();
-  const bareForwarder = await startBareForwarder({ serverKey, engineUrl: engine.url, engineApiKey });
+  const baselines = await startBaselines({ serverKey, secret, engineUrl: engine.url, engineApiKey });
+  const { bareToken, expressFloor, bareForwarder } = baselines.urls;
 
   const auth = { Authorization: `apikey ${serverKey}`, 'Content-Type': 'application/json' };
   const groups = [
     {
       path: 'POST /api/realtime/token (cached key, info logging)',
       targets: [
-        { name: 'bare node:http doing the whole job', url: `${bareToken.url}/api/realtime/token`, headers: auth, body: TOKEN_BODY },
+        { name: 'bare node:http doing the whole job', url: `${bareToken}/api/realtime/token`, headers: auth, body: TOKEN_BODY },
         {
           name: 'Express 5 + express.json() answering a constant',
-          url: `${expressFloor.url}/api/realtime/token`,
+          url: `${expressFloor}/api/realtime/token`,
           headers: auth,
           body: TOKEN_BODY,
           floor: true,
@@ -47,7 +49,7 @@ async function main() {
         },
         {
           name: 'bare node:http forwarder',
-          url: `${bareForwarder.url}/api/realtime/publish`,
+          url: `${bareForwarder}/api/realtime/publish`,
           headers: auth,
           body: PUBLISH_BODY,
           floor: true,
@@ -73,15 +75,26 @@ async function main() {
       results.push({ group, rows: group.targets.map((target) => ({ target, ...medians(samples.get(target.name)) })) });
     }
   } finally {
-    bareToken.close();
-    expressFloor.close();
-    bareForwarder.close();
+    baselines.stop();
     await stack.stop();
   }
-  const report = render(results);
-  process.stdout.write(report.table + '\n');
-  writeFileSync(new URL('../docs/performance.md', import.meta.url), report.markdown);
+  const http = render(results);
+  process.stdout.write(http.table + '\n');
+  const fanout = await runFanout();
+  process.stdout.write(fanout.table + '\n');
+  const findings = readFileSync(new URL('./findings.md', import.meta.url), 'utf8');
+  writeFileSync(new URL('../docs/performance.md', import.meta.url), `${http.markdown}\n${fanout.markdown}\n${findings}`);
   process.stdout.write('\nWrote docs/performance.md\n');
+}
+
+/** The baselines in a process of their own (bench/baselines.mjs). */
+async function startBaselines(settings) {
+  const child = fork(new URL('./baselines.mjs', import.meta.url), { env: { ...process.env, BASELINES: JSON.stringify(settings) } });
+  const urls = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`The baselines exited (${code}) before they listened.`)));
+  });
+  return { urls, stop: () => child.disconnect() };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -112,14 +125,20 @@ function render(results) {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
   const markdown = `# Performance
 
-Measured by \`npm run bench\` (bench/run.mjs): each target under autocannon with ${CONNECTIONS} connections for
-${SECONDS} s, ${ROUNDS} rounds alternating between the targets of a group, medians of the rounds. The service runs as
-\`npm run start:prod\` runs it, with every feature on (auth, channel policy, validation, rate limit, metrics,
-request ids, info logging to a pipe), on the embedded PostgreSQL (or \`DATABASE_URL\`) and a local Centrifugo.
-The ratios compare against the floor of each group, measured in the same run on the same machine.
+Written by \`npm run bench\` (bench/run.mjs); the findings at the end are kept in bench/findings.md.
 
 Machine: ${machine}.
 Command: \`npm run bench\` (this run: BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_CONNECTIONS=${CONNECTIONS}).
+
+## HTTP hot paths
+
+Each target under autocannon with ${CONNECTIONS} connections for ${SECONDS} s, ${ROUNDS} rounds alternating between the
+targets of a group, medians of the rounds. The service runs as \`npm run start:prod\` runs it, with a production
+route table (API_DOCS and SOCKET_TEST_PAGE off) and every feature on: auth, channel policy, validation, rate
+limit (counted for every request), metrics, request ids, helmet, and info logging of every request to a file. It
+uses the embedded PostgreSQL (or \`DATABASE_URL\`) and a local Centrifugo. The baselines run in a process of
+their own, as the service does; autocannon runs in a third. The ratios compare against the floor of each group,
+measured in the same run on the same machine.
 ${table}
 `;
   return { table, markdown };

@@ -54,7 +54,15 @@ const DATABASE_KEYS = ['databaseUrl', 'dataDir'] as const;
 export const databaseConfig = registerAs('database', slice(DATABASE_KEYS));
 export type DatabaseConfig = Pick<AppConfig, (typeof DATABASE_KEYS)[number]>;
 
-const ENGINE_KEYS = ['engineUrl', 'engineApiUrl', 'engineApiKey', 'engineTimeoutMs', 'maxProxiedWebSockets', 'trustProxy'] as const;
+const ENGINE_KEYS = [
+  'isProduction',
+  'engineUrl',
+  'engineApiUrl',
+  'engineApiKey',
+  'engineTimeoutMs',
+  'maxProxiedWebSockets',
+  'trustProxy',
+] as const;
 export const engineConfig = registerAs('engine', slice(ENGINE_KEYS));
 export type EngineConfig = Pick<AppConfig, (typeof ENGINE_KEYS)[number]>;
 

@@ -8,6 +8,7 @@ import { engineFailure } from '../engine/engine-failure';
 import { forwardedHeaders, trustFunction, type TrustFunction } from '../common/trust-proxy';
 import { engineConfig, type EngineConfig } from '../config/app.config';
 import { Metrics } from '../metrics/metrics';
+import { fileLimitWarning } from './file-limit';
 import { engineFacingPath } from './realtime-paths';
 
 /** Upstream time limits: generous for streams (Centrifugo pings every 25 s), short for a WebSocket handshake. */
@@ -49,6 +50,9 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   ) {
     this.maxConnections = config.maxProxiedWebSockets;
     this.trust = trustFunction(config.trustProxy);
+    // A production concern; a development machine rarely holds thousands of connections (and boots quietly).
+    const fileLimit = fileLimitWarning(this.maxConnections);
+    if (fileLimit) this.logger[config.isProduction ? 'warn' : 'debug'](fileLimit);
     if (!config.engineUrl) return;
     const { engineUrl } = config;
     const engineApiUrl = config.engineApiUrl ?? engineUrl;
