@@ -53,6 +53,19 @@ const APP_ENV = {
 const engineAgent = new Agent({ keepAlive: true });
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
+/** What the app needs for this bench (metrics for memory readings, a cap above FANOUT_HOLD, GC on request). */
+export { APP_ENV as FANOUT_APP_ENV };
+
+/**
+ * The load bench/profile.mjs profiles the proxy under: `clients` WebSocket clients through the app, `rate`
+ * publishes a second for `seconds`; the hooks mark the publishing and delivery (connects and closes excluded).
+ */
+export function relayThroughApp(stack, { clients, rate, seconds }, hooks) {
+  const tokens = Array.from({ length: clients }, (_, i) => connectionToken(stack.secret, `profile-${i}`));
+  const url = `${stack.appUrl.replace(/^http/, 'ws')}/realtime/connection/websocket`;
+  return fanoutOnce(stack, url, tokens, seconds, rate, hooks);
+}
+
 /** Runs the fan-out bench on its own stack; returns its tables and its docs/performance.md section. */
 export async function runFanout() {
   for (const [name, value] of Object.entries(SETTINGS)) {
@@ -113,8 +126,9 @@ async function appMemory(stack) {
   stack.app.send('gc');
   await sleep(500);
   const rss = 1024 * Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${stack.app.pid}/status`, 'utf8'))[1]);
-  const metrics = await appMetrics(stack);
-  return { rss, heapUsed: metrics.nodejs_heap_size_used_bytes, proxied: metrics.xshathra_proxied_websockets };
+  // At its open-files limit the app cannot accept the scrape's connection: RSS is still known, the heap is not.
+  const metrics = await appMetrics(stack).catch(() => ({}));
+  return { rss, heapUsed: metrics.nodejs_heap_size_used_bytes ?? NaN, proxied: metrics.xshathra_proxied_websockets };
 }
 
 const perConnection = (before, after, count) => ({
@@ -193,7 +207,7 @@ async function fanoutRounds(stack, targets, tokens, rate) {
 }
 
 /** One round: connect the clients, publish `rate` a second for `seconds`, wait for the stragglers, close everything. */
-async function fanoutOnce(stack, url, tokens, seconds, rate) {
+async function fanoutOnce(stack, url, tokens, seconds, rate, { onPublishing, onDelivered } = {}) {
   let deliveries; // created once every client is in: pushes before that are none of ours
   const onPush = (client, push, now) => {
     const data = push.pub?.data;
@@ -204,9 +218,11 @@ async function fanoutOnce(stack, url, tokens, seconds, rate) {
   deliveries = new Deliveries(tokens.length, rate * seconds);
   await sleep(1000); // the last batch's subscriptions settle on the engine
   const cpu = cpuMeter(stack);
+  onPublishing?.();
   const published = await publishAll(stack, seconds, rate);
   const expected = published * sockets.length;
   await drain(deliveries, expected);
+  onDelivered?.();
   const busy = cpu.read();
   const dropped = sockets.filter((ws) => ws.readyState !== WebSocket.OPEN).length;
   await closeClients(stack, sockets);
@@ -481,8 +497,8 @@ function fanoutTable(rate, rows) {
 
 const ms = (value) => value.toFixed(2);
 const cores = (value) => value.toFixed(2);
-const kb = (bytes) => (bytes / 1024).toFixed(1);
-const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
+const kb = (bytes) => (Number.isNaN(bytes) ? 'n/a' : (bytes / 1024).toFixed(1));
+const mib = (bytes) => (Number.isNaN(bytes) ? 'n/a' : (bytes / 2 ** 20).toFixed(1));
 const log = (line) => process.stderr.write(`${line}\n`);
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
