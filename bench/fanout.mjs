@@ -380,7 +380,10 @@ function openClient(url, token, onPush) {
 async function closeClients(stack, sockets) {
   for (const ws of sockets) ws.terminate();
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(250)) {
-    const [proxied, engine] = await Promise.all([appMetrics(stack), engineApi(stack, 'info', {})]);
+    // Right after closing thousands, the app may still be at its open-files limit and refuse the scrape: ask again.
+    const counts = await Promise.all([appMetrics(stack), engineApi(stack, 'info', {})]).catch(() => undefined);
+    if (!counts) continue;
+    const [proxied, engine] = counts;
     const engineClients = engine.result.nodes.reduce((sum, node) => sum + node.num_clients, 0);
     if (proxied.xshathra_proxied_websockets === 0 && engineClients === 0) return;
   }
