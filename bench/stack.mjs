@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { startLocalEngine, findEngineBinary } = require('../dist/src/dev/local-engine.js');
+const { startLocalEngine } = require('../dist/src/dev/local-engine.js');
+const { findOrBuildEngine } = require('../dist/src/dev/dev-engine.js');
 const { freePort } = require('../dist/src/dev/ports.js');
 
 /**
@@ -16,8 +17,8 @@ const { freePort } = require('../dist/src/dev/ports.js');
  * variables (e.g. MAX_PROXIED_WEBSOCKETS). DATABASE_URL is used when set, else the embedded database.
  */
 export async function startStack({ script = 'dist/src/main.js', env = {} } = {}) {
-  const binary = findEngineBinary(process.env.CENTRIFUGO_BIN);
-  if (!binary) throw new Error('No Centrifugo: run `npm run engine:install` first.');
+  const binary = findOrBuildEngine(process.env.CENTRIFUGO_BIN); // on a clean clone, built with Go as `npm run dev` does
+  if (typeof binary !== 'string') throw new Error(`No Centrifugo: ${binary.missing}.`);
   const secret = randomBytes(32).toString('base64url');
   const engineApiKey = randomBytes(24).toString('base64url');
   const proxySecret = randomBytes(24).toString('base64url');

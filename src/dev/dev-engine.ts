@@ -20,10 +20,7 @@ export async function startDevEngine(options: {
   apiKey: string;
   proxySecret: string;
 }): Promise<DevEngine> {
-  if (options.centrifugoBin && !findEngineBinary(options.centrifugoBin)) {
-    return { missing: `CENTRIFUGO_BIN points at ${options.centrifugoBin}, which does not exist` };
-  }
-  const binary = findEngineBinary(options.centrifugoBin) ?? buildEngine();
+  const binary = findOrBuildEngine(options.centrifugoBin);
   if (typeof binary !== 'string') return binary;
   const port = (await isPortFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
   const engine = await startLocalEngine({
@@ -38,12 +35,23 @@ export async function startDevEngine(options: {
   return { engine };
 }
 
+/**
+ * The engine binary (CENTRIFUGO_BIN, else on PATH, else .cache/bin), built with Go on a first run (`npm run dev`
+ * and `npm run bench`); or why there is none.
+ */
+export function findOrBuildEngine(centrifugoBin?: string): string | { missing: string } {
+  if (centrifugoBin && !findEngineBinary(centrifugoBin)) {
+    return { missing: `CENTRIFUGO_BIN points at ${centrifugoBin}, which does not exist` };
+  }
+  return findEngineBinary(centrifugoBin) ?? buildEngine();
+}
+
 /** Builds Centrifugo into .cache/bin with Go; the path of the binary, or why there is none. */
 function buildEngine(): string | { missing: string } {
   if (spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).status !== 0) {
     return {
       missing:
-        'no Centrifugo binary, and no Go to build one: install Go and run `npm run dev` again, or set CENTRIFUGO_BIN or CENTRIFUGO_UPSTREAM_URL',
+        'no Centrifugo binary, and no Go to build one: install Go and run the command again, or set CENTRIFUGO_BIN (or, for `npm run dev`, CENTRIFUGO_UPSTREAM_URL)',
     };
   }
   process.stdout.write('No Centrifugo yet: building it with Go (first run only; this takes a minute or two)…\n');
