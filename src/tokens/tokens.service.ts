@@ -16,7 +16,8 @@ import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
 export class TokensService {
   /**
    * The secret as a key object, made once: given a string, jsonwebtoken first tries (and fails) to parse it as
-   * a private key and then builds a secret key, on every call, which was the largest cost of minting a token.
+   * a private key and then builds a secret key, on every call: about a tenth of the token route's time
+   * (docs/performance.md).
    */
   private readonly signingKey?: KeyObject;
 
