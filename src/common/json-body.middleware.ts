@@ -1,3 +1,4 @@
+import { isUtf8 as isValidUtf8 } from 'node:buffer';
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { parse as parseContentType } from 'content-type';
 import { json } from 'express';
@@ -14,8 +15,6 @@ export class NonJsonBody {
   constructor(readonly problem = 'Send the request body as JSON, with "Content-Type: application/json".') {}
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * The JSON body parser, registered as module middleware (after the request logger) rather than by Nest at
  * bootstrap, so that requests refused by the parser (invalid JSON, too large) are logged like any other.
@@ -30,9 +29,8 @@ export class JsonBodyMiddleware implements NestMiddleware {
       // Keep the exact bytes: publish forwards the body to the engine unchanged (no re-serialization). They
       // must be valid UTF-8: a decoder that replaced bad bytes could read other text than the engine does.
       verify: (request, _response, buffer) => {
-        try {
-          UTF8.decode(buffer);
-        } catch {
+        // Checked without decoding: the parser decodes the body once, after this.
+        if (!isValidUtf8(buffer)) {
           throw Object.assign(new Error('The request body is not valid UTF-8.'), {
             status: 400,
             expose: true,

@@ -28,10 +28,6 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
     this.shared = new ThrottlerStorageRedisService(this.redis);
   }
 
-  get isShared(): boolean {
-    return this.shared !== undefined;
-  }
-
   increment: Increment = async (...args) => {
     if (!this.shared) return this.local.increment(...args);
     try {
