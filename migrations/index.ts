@@ -3,10 +3,12 @@ import { CreateProjectsAndApiKeys1764288000000 } from './1764288000000-CreatePro
 import { AddProjectChannelPatterns1795000000000 } from './1795000000000-AddProjectChannelPatterns';
 import { AddProjectRateLimit1795100000000 } from './1795100000000-AddProjectRateLimit';
 import { AddAdminKeysAndAuditLog1795200000000 } from './1795200000000-AddAdminKeysAndAuditLog';
+import { AddProjectUnrestricted1795300000000 } from './1795300000000-AddProjectUnrestricted';
 
 export const migrations = [
   CreateProjectsAndApiKeys1764288000000,
   AddProjectChannelPatterns1795000000000,
   AddProjectRateLimit1795100000000,
   AddAdminKeysAndAuditLog1795200000000,
+  AddProjectUnrestricted1795300000000,
 ];

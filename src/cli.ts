@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       const output = await run(context, args);
       process.stdout.write((json ? JSON.stringify(output.json) : output.text.join('\n')) + '\n');
-      return 0;
+      return output.failed ? 1 : 0;
     } finally {
       await context.close();
     }

@@ -6,7 +6,6 @@ import { loadOrCreateDevSecrets, readDevProject, saveDevProject } from './dev/de
 import { bootstrap, exitOnStartupError } from './main';
 import { PinoLogger } from 'nestjs-pino';
 import { ProjectsService } from './projects/projects.service';
-import { UNRESTRICTED_PATTERNS } from './tenancy/channel-policy';
 import { CLI_ACTOR } from './audit/actor';
 
 /**
@@ -109,7 +108,7 @@ async function startEngineUnlessConfigured(): Promise<{ line: string; url?: stri
 async function ensureDevProjectKey(projects: ProjectsService, authenticator: ApiKeyAuthenticator, dataDir: string): Promise<string> {
   const saved = await readDevProject(dataDir);
   if (saved && (await authenticator.check(saved.serverApiKey)).ok) return saved.serverApiKey;
-  const { project, serverApiKey } = await projects.createProject(CLI_ACTOR, { name: 'Development', channels: UNRESTRICTED_PATTERNS });
+  const { project, serverApiKey } = await projects.createProject(CLI_ACTOR, { name: 'Development', unrestricted: true });
   await saveDevProject(dataDir, { projectId: project.id, serverApiKey });
   return serverApiKey;
 }

@@ -49,10 +49,10 @@ describe('admin API (/api/admin)', () => {
     await mint(key.key).expect(200);
 
     const patterned = await admin('patch', `/projects/${project.id}`)
-      .send({ channels: ['public:shared.*'] })
+      .send({ channels: ['public:dashboard-shared.*'] })
       .expect(200);
-    expect(patterned.body.channels).toEqual(['public:shared.*']);
-    await mint(serverApiKey, { userId: 'u', channels: ['public:shared.x'] }).expect(200);
+    expect(patterned.body.channels).toEqual(['public:dashboard-shared.*']);
+    await mint(serverApiKey, { userId: 'u', channels: ['public:dashboard-shared.x'] }).expect(200);
 
     const revoked = await admin('delete', `/projects/${project.id}/keys/${key.apiKey.id}`).expect(200);
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
@@ -73,7 +73,7 @@ describe('admin API (/api/admin)', () => {
     for (const entry of entries)
       expect(entry).toMatchObject({ actor: 'admin-key', adminKeyId, projectId: project.id, at: expect.any(String) });
     expect(entries[1]).toMatchObject({ keyId: key.apiKey.id, before: { revokedAt: null }, after: { revokedAt: revoked.body.revokedAt } });
-    expect(entries[2]).toMatchObject({ before: { channels: [`*:${project.slug}.*`] }, after: { channels: ['public:shared.*'] } });
+    expect(entries[2]).toMatchObject({ before: { channels: [`*:${project.slug}.*`] }, after: { channels: ['public:dashboard-shared.*'] } });
     // No secret in the log: keys appear by prefix only.
     const logged = JSON.stringify(entries);
     for (const secret of [serverApiKey, clientApiKey, key.key, adminKey]) expect(logged).not.toContain(secret);
@@ -216,7 +216,7 @@ describe('admin API (/api/admin)', () => {
 
     it('is readable with the CLI, filtered by project', async () => {
       const { project } = (await admin('post', '/projects').send({ name: 'Audited by CLI' }).expect(201)).body;
-      await runCli(['projects', 'set-channels', project.id, '*:*', '--json']);
+      await runCli(['projects', 'set-channels', project.id, 'public:audited-by-cli.*', '--json']);
       const { entries } = JSON.parse((await runCli(['audit', 'list', '--project', project.id, '--json'])).stdout);
       expect(entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
         ['project.update', 'cli'],

@@ -26,7 +26,7 @@ describe('operator CLI', () => {
 
   it('create → the server key works → revoke → 401', async () => {
     const created = await cliJson('projects', 'create', '--name', 'CLI Path');
-    expect(Object.keys(created).sort()).toEqual(['channels', 'clientApiKey', 'id', 'name', 'serverApiKey', 'slug']);
+    expect(Object.keys(created).sort()).toEqual(['channels', 'clientApiKey', 'id', 'name', 'serverApiKey', 'slug', 'unrestricted']);
     expect(created.channels).toEqual([`*:${created.slug}.*`]);
     expect(created).toMatchObject({ name: 'CLI Path', slug: expect.stringMatching(/^cli-path(-\d+)?$/) });
     expect(created.serverApiKey).toMatch(/^xs_sk_[A-Za-z0-9_-]{43}$/);
@@ -63,25 +63,25 @@ describe('operator CLI', () => {
   });
 
   it('creates a project with --channels, changes them with set-channels, and shows them in every listing', async () => {
-    const created = await cliJson('projects', 'create', '--name', 'Patterns', '--channels', 'public:shared.*, *:patterns.*');
-    expect(created.channels).toEqual(['public:shared.*', '*:patterns.*']);
+    const created = await cliJson('projects', 'create', '--name', 'Patterns', '--channels', 'public:cli-shared.*, *:cli-patterns.*');
+    expect(created.channels).toEqual(['public:cli-shared.*', '*:cli-patterns.*']);
     const mintFor = (channels: string[]) =>
       request(app.getHttpServer())
         .post('/api/realtime/token')
         .set('Authorization', `apikey ${created.serverApiKey}`)
         .send({ userId: 'u1', channels });
-    await mintFor(['public:shared.lobby']).expect(200);
+    await mintFor(['public:cli-shared.lobby']).expect(200);
 
-    const updated = await cliJson('projects', 'set-channels', created.id, '*:*,*');
-    expect(updated).toMatchObject({ id: created.id, channels: ['*:*', '*'] });
+    const updated = await cliJson('projects', 'set-channels', created.id, '--unrestricted');
+    expect(updated).toMatchObject({ id: created.id, channels: ['*:*', '*'], unrestricted: true });
     const { projects } = await cliJson('projects', 'list');
-    expect(projects.find((p: { id: string }) => p.id === created.id).channels).toEqual(['*:*', '*']);
+    expect(projects.find((p: { id: string }) => p.id === created.id)).toMatchObject({ channels: ['*:*', '*'], unrestricted: true });
     await mintFor(['private:anything']).expect(200); // the app's key cache is off in this spec
 
-    await cliJson('projects', 'set-channels', created.id, 'public:only.*');
+    await cliJson('projects', 'set-channels', created.id, 'public:cli-only.*');
     await mintFor(['private:anything']).expect(403);
     const text = await runCli(['projects', 'list']);
-    expect(text.stdout).toContain(`${created.id}  ${created.slug}  enabled  Patterns  channels public:only.*`);
+    expect(text.stdout).toContain(`${created.id}  ${created.slug}  enabled  Patterns  channels public:cli-only.*`);
   });
 
   it('prints readable text without --json', async () => {

@@ -49,7 +49,7 @@ describeWithEngine('graceful shutdown on SIGTERM', () => {
 
   it('finishes an in-flight request, closes proxied WebSockets and exits', async () => {
     const server = await startServer();
-    const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown', '--channels', '*:*', '--json'])).stdout);
+    const { serverApiKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Shutdown', '--unrestricted', '--json'])).stdout);
     const origin = `http://127.0.0.1:${port}`;
 
     const client = await connectedClient(serverApiKey, 'sam');

@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { EntityManager, IsNull } from 'typeorm';
 import type { Actor } from '../audit/actor';
+import { checkedDisplayName } from '../common/display-name';
 import { AuditLog } from '../audit/audit-log';
 import { generateApiKey } from '../projects/api-key';
 import { ProjectChanges } from '../projects/project-changes';
@@ -15,7 +16,6 @@ export interface AdminKeyView {
   revokedAt: string | null;
 }
 
-const MAX_NAME_LENGTH = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const adminKeyView = (key: AdminKey): AdminKeyView => ({
@@ -38,9 +38,7 @@ export class AdminKeysService {
   ) {}
 
   async create(actor: Actor, name: string): Promise<{ adminKey: AdminKeyView; key: string }> {
-    const trimmed = name.trim();
-    if (!trimmed || trimmed.length > MAX_NAME_LENGTH)
-      throw new BadRequestException(`An admin key name must be 1 to ${MAX_NAME_LENGTH} characters long.`);
+    const trimmed = checkedDisplayName(name, 'An admin key name');
     const generated = generateApiKey('admin');
     const adminKey = await this.manager.transaction(async (tx) => {
       const view = adminKeyView(await tx.save(tx.create(AdminKey, { name: trimmed, prefix: generated.prefix, hash: generated.hash })));

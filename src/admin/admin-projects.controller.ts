@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -38,6 +39,7 @@ export class AdminProjectsController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedProjectDto, description: 'The project and its first server and client keys (shown once).' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: "The channel patterns overlap another project's (the message names them)." })
   create(@CurrentActor() actor: Actor, @Body() body: CreateProjectDto): Promise<CreatedProjectDto> {
     return this.projects.createProject(actor, body);
   }
@@ -60,6 +62,7 @@ export class AdminProjectsController {
   @Patch(':id')
   @ApiOkResponse({ type: ProjectView, description: 'Renamed, and/or with new channel patterns or rate limit.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: "The channel patterns overlap another project's (the message names them)." })
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateProjectDto): Promise<ProjectView> {
     return this.projects.updateProject(actor, id, body);
   }

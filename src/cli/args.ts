@@ -8,7 +8,7 @@ export interface ParsedArgs {
 
 export class UsageError extends Error {}
 
-const BOOLEAN_FLAGS = new Set(['json', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'unrestricted']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const words: string[] = [];
@@ -47,13 +47,15 @@ export function requireWord(args: ParsedArgs, index: number, what: string): stri
 
 export const USAGE = `Usage: npm run --silent cli -- <command> [--json]
 
-  projects create --name NAME [--channels PATTERNS]
+  projects create --name NAME [--channels PATTERNS | --unrestricted]
                                       create a project with one server and one client key; it owns
-                                      the channels *:<slug>.* unless --channels lists other patterns
-  projects list                       list projects
-  projects set-channels PROJECT_ID PATTERNS
-                                      replace a project's channel patterns ("p1,p2"; *:* plus * is
-                                      every channel)
+                                      the channels *:<slug>.* unless --channels lists other patterns;
+                                      --unrestricted reaches every channel (like the dev project)
+  projects list                       list projects (unrestricted ones are marked)
+  projects set-channels PROJECT_ID PATTERNS|--unrestricted
+                                      replace a project's channel patterns ("p1,p2"); patterns that
+                                      overlap another project's are refused
+  projects check                      report projects whose channel patterns overlap
   projects set-rate-limit PROJECT_ID LIMIT|default
                                       requests per minute for this project (default:
                                       RATE_LIMIT_PER_MINUTE)

@@ -7,6 +7,8 @@ import { ParsedArgs, requireOption, requireWord, UsageError } from './args';
 export interface CommandOutput {
   json: object;
   text: string[];
+  /** The command ran, and its answer is a "no" (exit code 1): `projects check` finding overlaps. */
+  failed?: boolean;
 }
 
 /** The operator's project and key commands; every change is audited as made by `cli`. */
@@ -18,15 +20,34 @@ export async function runProjectCommand(service: ProjectsService, args: ParsedAr
       const { project, serverApiKey, clientApiKey } = await service.createProject(CLI_ACTOR, {
         name: requireOption(args, 'name'),
         channels,
+        unrestricted: args.options.unrestricted === 'true',
       });
       return {
-        json: { id: project.id, name: project.name, slug: project.slug, channels: project.channels, serverApiKey, clientApiKey },
+        json: {
+          id: project.id,
+          name: project.name,
+          slug: project.slug,
+          channels: project.channels,
+          unrestricted: project.unrestricted,
+          serverApiKey,
+          clientApiKey,
+        },
         text: [
           `Created project "${project.name}" (slug ${project.slug}, id ${project.id}).`,
           `Server API key (shown once; keep it on your backend): ${serverApiKey}`,
           `Client API key (shown once): ${clientApiKey}`,
-          `Channels it owns: ${project.channels.join(', ')}`,
+          project.unrestricted ? 'Channels it owns: every channel (unrestricted)' : `Channels it owns: ${project.channels.join(', ')}`,
         ],
+      };
+    }
+    case 'projects check': {
+      const overlaps = await service.findOverlaps();
+      return {
+        json: { overlaps },
+        text: overlaps.length
+          ? overlaps.map(({ projects: [a, b] }) => `Overlap: ${a.slug} (${a.id}) "${a.pattern}" and ${b.slug} (${b.id}) "${b.pattern}"`)
+          : ['No two restricted projects own a common channel.'],
+        failed: overlaps.length > 0,
       };
     }
     case 'projects list': {
@@ -36,7 +57,7 @@ export async function runProjectCommand(service: ProjectsService, args: ParsedAr
         text: projects.length
           ? projects.map(
               (p) =>
-                `${p.id}  ${p.slug}  ${p.disabledAt ? `disabled ${p.disabledAt}` : 'enabled'}  ${p.name}  channels ${p.channels.join(',')}`,
+                `${p.id}  ${p.slug}  ${p.disabledAt ? `disabled ${p.disabledAt}` : 'enabled'}  ${p.name}  ${p.unrestricted ? 'UNRESTRICTED (every channel)' : `channels ${p.channels.join(',')}`}`,
             )
           : ['No projects yet. Create one with: projects create --name NAME'],
       };
@@ -50,9 +71,13 @@ export async function runProjectCommand(service: ProjectsService, args: ParsedAr
       return { json: project, text: [`Project ${project.id} is enabled.`] };
     }
     case 'projects set-channels': {
-      const channels = parseChannelPatternList(requireWord(args, 3, 'PATTERNS'));
-      const project = await service.updateProject(CLI_ACTOR, requireWord(args, 2, 'PROJECT_ID'), { channels });
-      return { json: project, text: [`Project ${project.id} now owns the channels: ${project.channels.join(', ')}`] };
+      const id = requireWord(args, 2, 'PROJECT_ID');
+      const unrestricted = args.options.unrestricted === 'true';
+      if (unrestricted && args.words[3] !== undefined) throw new UsageError('Give either PATTERNS or --unrestricted, not both');
+      const update = unrestricted ? { unrestricted } : { channels: parseChannelPatternList(requireWord(args, 3, 'PATTERNS')) };
+      const project = await service.updateProject(CLI_ACTOR, id, update);
+      const owns = project.unrestricted ? 'every channel (unrestricted)' : `the channels: ${project.channels.join(', ')}`;
+      return { json: project, text: [`Project ${project.id} now owns ${owns}`] };
     }
     case 'projects set-rate-limit': {
       const value = requireWord(args, 3, 'LIMIT');

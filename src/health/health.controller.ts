@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { PublicRoute } from '../auth/route-access';
+import { ChannelOverlapsIndicator } from './channel-overlaps.health';
 import { EngineHealthIndicator } from './engine.health';
 import { ShutdownDrain } from './shutdown-drain';
 
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly engine: EngineHealthIndicator,
+    private readonly channelOverlaps: ChannelOverlapsIndicator,
     private readonly shutdown: ShutdownDrain,
   ) {}
 
@@ -28,7 +30,7 @@ export class HealthController {
     return this.run(response, []);
   }
 
-  /** Readiness: the database answers a ping in time, and no shutdown has begun. */
+  /** Readiness: the database answers a ping in time, and no shutdown has begun. Overlapping channel patterns are reported, never fatal. */
   @Get('ready')
   @HealthCheck()
   @ApiServiceUnavailableResponse({ description: 'The database did not answer; Terminus JSON with `status: "error"`.' })
@@ -36,6 +38,7 @@ export class HealthController {
     return this.run(response, [
       () => this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS),
       () => this.shutdown.check('shutdown'),
+      () => this.channelOverlaps.check('channelPatterns'),
     ]);
   }
 

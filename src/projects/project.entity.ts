@@ -20,6 +20,10 @@ export class Project {
   @Column('text', { name: 'channel_patterns', array: true })
   channelPatterns: string[];
 
+  /** Reaches every channel (`*:*` and `*`); the only kind of project whose patterns may overlap another's. */
+  @Column('boolean', { default: false })
+  unrestricted: boolean;
+
   /** Requests per minute; null: the deployment's default (RATE_LIMIT_PER_MINUTE). */
   @Column({ name: 'rate_limit_per_minute', type: 'integer', nullable: true })
   rateLimitPerMinute: number | null;

@@ -13,7 +13,13 @@ export interface NewKey {
   hash: string;
 }
 
-export type ProjectChange = Partial<Pick<Project, 'name' | 'channelPatterns' | 'rateLimitPerMinute' | 'disabledAt'>>;
+export type ProjectChange = Partial<Pick<Project, 'name' | 'channelPatterns' | 'unrestricted' | 'rateLimitPerMinute' | 'disabledAt'>>;
+
+/** A project as the channel-overlap rule sees it. */
+export type PatternOwner = Pick<Project, 'id' | 'name' | 'slug' | 'channelPatterns' | 'unrestricted'>;
+
+/** Any constant of our own: pattern changes take this transaction-scoped advisory lock, one at a time. */
+const PATTERN_CHANGE_LOCK = 0x78_73_70_61; // "xspa"
 
 /** Everything the service needs from the projects and api_keys tables, and nothing more. */
 @Injectable()
@@ -29,12 +35,30 @@ export class ProjectsRepository {
     return AuditLog.append(this.manager, actor, record);
   }
 
-  async createProject(fields: Pick<Project, 'name' | 'slug' | 'channelPatterns' | 'rateLimitPerMinute'>): Promise<Project> {
+  async createProject(
+    fields: Pick<Project, 'name' | 'slug' | 'channelPatterns' | 'unrestricted' | 'rateLimitPerMinute'>,
+  ): Promise<Project> {
     return this.manager.save(this.manager.create(Project, fields));
   }
 
   slugExists(slug: string): Promise<boolean> {
     return this.manager.exists(Project, { where: { slug } });
+  }
+
+  /**
+   * Inside a transaction: waits until no other transaction is changing channel patterns, so that two
+   * projects checked against each other at once cannot both pass (on every instance: the lock is the database's).
+   */
+  async lockPatternChanges(): Promise<void> {
+    await this.manager.query('SELECT pg_advisory_xact_lock($1)', [PATTERN_CHANGE_LOCK]);
+  }
+
+  /** Every project's patterns (disabled ones too: a project may be enabled again). */
+  listPatternOwners(): Promise<PatternOwner[]> {
+    return this.manager.find(Project, {
+      select: { id: true, name: true, slug: true, channelPatterns: true, unrestricted: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   listProjects(page?: { offset: number; limit: number }): Promise<[Project[], number]> {

@@ -1,10 +1,12 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Actor } from '../audit/actor';
-import { ChannelPatternError, defaultChannelPatterns, validateChannelPatterns } from '../tenancy/channel-policy';
+import { checkedDisplayName, MAX_NAME_LENGTH } from '../common/display-name';
+import { ChannelPatternError, defaultChannelPatterns, UNRESTRICTED_PATTERNS, validateChannelPatterns } from '../tenancy/channel-policy';
 import { ApiKeyKind, API_KEY_KINDS, generateApiKey } from './api-key';
 import { keyView, projectView, type KeyView, type ProjectView } from './dto/project.views';
 import { ProjectChanges } from './project-changes';
-import { ProjectsRepository, type ProjectChange } from './projects.repository';
+import { assertNoConflict, findConflict, findOverlaps, type PatternOverlap } from './pattern-ownership';
+import { ProjectsRepository, type PatternOwner, type ProjectChange } from './projects.repository';
 import { slugify } from './slug';
 
 export interface CreatedProject {
@@ -22,20 +24,27 @@ export interface NewProject {
   name: string;
   /** Default: `*:<slug>.*`. */
   channels?: readonly string[];
+  /** Reaches every channel; excluded from the rule that two projects' patterns never overlap. */
+  unrestricted?: boolean;
   /** Default: null, the deployment's RATE_LIMIT_PER_MINUTE. */
   rateLimitPerMinute?: number | null;
 }
 
 export interface ProjectUpdate {
   name?: string;
+  /** Restricts the project to these patterns (it is no longer unrestricted). */
   channels?: readonly string[];
+  /** true: reach every channel; false: only with `channels`. */
+  unrestricted?: boolean;
   /** null: back to the deployment's default. */
   rateLimitPerMinute?: number | null;
 }
 
-export const MAX_NAME_LENGTH = 200;
+export { MAX_NAME_LENGTH };
 export const MAX_RATE_LIMIT = 10_000_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How many slugs (`acme`, `acme-2`, …) a new project tries before its default patterns are called taken. */
+const MAX_SLUG_CANDIDATES = 100;
 
 /**
  * Projects and their API keys: the one place for their rules, used by the CLI and the admin API alike.
@@ -51,17 +60,24 @@ export class ProjectsService {
 
   async createProject(actor: Actor, request: NewProject): Promise<CreatedProject> {
     const name = checkedName(request.name);
-    const channels = request.channels === undefined ? undefined : checkedPatterns(request.channels);
+    const unrestricted = request.unrestricted === true;
+    if (unrestricted && request.channels !== undefined)
+      throw new BadRequestException('An unrestricted project reaches every channel: give either channels or unrestricted, not both.');
+    const channels = unrestricted ? UNRESTRICTED_PATTERNS : request.channels === undefined ? undefined : checkedPatterns(request.channels);
     const rateLimitPerMinute = checkedRateLimit(request.rateLimitPerMinute ?? null);
     const server = generateApiKey('server');
     const client = generateApiKey('client');
     const created = await retryOnSlugRace(() =>
       this.repository.transaction(async (tx) => {
-        const slug = await uniqueSlug(tx, name);
+        await tx.lockPatternChanges();
+        const owners = await tx.listPatternOwners();
+        if (channels !== undefined && !unrestricted) assertNoConflict(channels, owners);
+        const slug = await uniqueSlug(tx, name, channels === undefined ? owners : undefined);
         const project = await tx.createProject({
           name,
           slug,
-          channelPatterns: channels ?? defaultChannelPatterns(slug),
+          channelPatterns: [...(channels ?? defaultChannelPatterns(slug))],
+          unrestricted,
           rateLimitPerMinute,
         });
         const keys = [
@@ -90,10 +106,26 @@ export class ProjectsService {
   async updateProject(actor: Actor, id: string, update: ProjectUpdate): Promise<ProjectView> {
     const change: ProjectChange = {};
     if (update.name !== undefined) change.name = checkedName(update.name);
-    if (update.channels !== undefined) change.channelPatterns = checkedPatterns(update.channels);
+    Object.assign(change, checkedAccess(update));
     if (update.rateLimitPerMinute !== undefined) change.rateLimitPerMinute = checkedRateLimit(update.rateLimitPerMinute);
-    if (Object.keys(change).length === 0) throw new BadRequestException('Nothing to change: give name, channels or rateLimitPerMinute.');
-    return this.change(actor, id, 'project.update', change);
+    if (Object.keys(change).length === 0)
+      throw new BadRequestException('Nothing to change: give name, channels, unrestricted or rateLimitPerMinute.');
+    const restrictedTo = change.unrestricted === false ? change.channelPatterns : undefined;
+    return this.change(
+      actor,
+      id,
+      'project.update',
+      change,
+      () => true,
+      async (tx, project) => {
+        if (restrictedTo) assertNoConflict(restrictedTo, await tx.listPatternOwners(), project.id);
+      },
+    );
+  }
+
+  /** Pairs of restricted projects whose patterns overlap: made before the rule existed, or by hand in the database. */
+  async findOverlaps(): Promise<PatternOverlap[]> {
+    return findOverlaps(await this.repository.listPatternOwners());
   }
 
   /** Disabling a disabled project changes nothing (its `disabledAt` stays, and nothing is audited). */
@@ -145,10 +177,14 @@ export class ProjectsService {
     action: string,
     change: ProjectChange,
     applies: (project: ProjectView) => boolean = () => true,
+    /** Runs after the pattern lock is held, before the change: the place to refuse it. */
+    check?: (tx: ProjectsRepository, project: ProjectView) => Promise<void>,
   ): Promise<ProjectView> {
     const updated = await this.repository.transaction(async (tx) => {
+      if (check) await tx.lockPatternChanges();
       const before = projectView(await requireProject(tx, id));
       if (!applies(before)) return before;
+      await check?.(tx, before);
       await tx.updateProject(before.id, change);
       const after = projectView((await tx.findProject(before.id))!);
       await tx.audit(actor, { action, projectId: before.id, before, after });
@@ -185,19 +221,40 @@ async function retryOnSlugRace<T>(create: () => Promise<T>, attempts = 5): Promi
   }
 }
 
-async function uniqueSlug(repository: ProjectsRepository, name: string): Promise<string> {
+/**
+ * The first free slug for `name`: unused, and, when the project takes the default patterns (`owners` given),
+ * one whose `*:<slug>.*` overlaps no other project's patterns (a project named "Shared" must not take over
+ * another's `public:shared.*`; it becomes `shared-2`).
+ */
+async function uniqueSlug(repository: ProjectsRepository, name: string, owners?: readonly PatternOwner[]): Promise<string> {
   const base = slugify(name);
-  for (let n = 1; ; n++) {
+  let firstConflict: ReturnType<typeof findConflict>;
+  for (let n = 1; n <= MAX_SLUG_CANDIDATES; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
-    if (!(await repository.slugExists(candidate))) return candidate;
+    const conflict = owners && findConflict(defaultChannelPatterns(candidate), owners);
+    firstConflict ??= conflict;
+    if (!conflict && !(await repository.slugExists(candidate))) return candidate;
   }
+  if (!firstConflict) throw new ConflictException(`No free slug for "${name}"; choose another name.`);
+  throw new ConflictException(
+    `Every default channel pattern for "${name}" overlaps another project's: "${firstConflict.other}" of project ` +
+      `"${firstConflict.owner.name}" (${firstConflict.owner.slug}). Give this project explicit channels, or narrow that project's.`,
+  );
 }
 
-function checkedName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed || trimmed.length > MAX_NAME_LENGTH)
-    throw new BadRequestException(`A project name must be 1 to ${MAX_NAME_LENGTH} characters long.`);
-  return trimmed;
+const checkedName = (name: string) => checkedDisplayName(name, 'A project name');
+
+/** What `channels` and `unrestricted` in an update come to: both columns together, or neither. */
+function checkedAccess(update: ProjectUpdate): Pick<ProjectChange, 'channelPatterns' | 'unrestricted'> {
+  if (update.unrestricted === true) {
+    if (update.channels !== undefined)
+      throw new BadRequestException('An unrestricted project reaches every channel: give either channels or unrestricted, not both.');
+    return { channelPatterns: [...UNRESTRICTED_PATTERNS], unrestricted: true };
+  }
+  if (update.channels !== undefined) return { channelPatterns: checkedPatterns(update.channels), unrestricted: false };
+  if (update.unrestricted === false)
+    throw new BadRequestException('To restrict a project, give the channels it keeps along with "unrestricted": false.');
+  return {};
 }
 
 function checkedRateLimit(limit: number | null): number | null {

@@ -63,13 +63,13 @@ function describePatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-interface ChannelParts {
+export interface ChannelParts {
   /** undefined: the channel has no namespace (no `:` at all). */
   namespace: string | undefined;
   name: string;
 }
 
-function splitChannel(channel: string): ChannelParts {
+export function splitChannel(channel: string): ChannelParts {
   const boundary = channel.indexOf(NAMESPACE_BOUNDARY);
   return boundary === -1
     ? { namespace: undefined, name: channel }

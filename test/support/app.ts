@@ -64,8 +64,9 @@ export async function createProject(
   name = 'Test project',
   channels: readonly string[] | null = UNRESTRICTED_PATTERNS,
 ) {
+  const unrestricted = channels === UNRESTRICTED_PATTERNS;
   const { project, serverApiKey, clientApiKey } = await app
     .get(ProjectsService)
-    .createProject(CLI_ACTOR, { name, channels: channels ?? undefined });
+    .createProject(CLI_ACTOR, unrestricted ? { name, unrestricted } : { name, channels: channels ?? undefined });
   return { projectId: project.id, slug: project.slug, serverApiKey, clientApiKey };
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsString, IsUUID, Max, Min, ValidateIf } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsString, IsUUID, Max, Min, ValidateIf } from 'class-validator';
 import { IsOmittable } from '../../common/validation';
 import { API_KEY_KINDS } from '../../projects/api-key';
 import { AuditEntryView } from '../../audit/audit-entry.view';
@@ -19,12 +19,23 @@ class ProjectSettingsDto {
     type: [String],
     example: ['*:acme.*', 'public:shared.*'],
     maxItems: MAX_PATTERNS,
-    description: 'Channel patterns; a new project owns `*:<slug>.*` unless given.',
+    description:
+      "Channel patterns; a new project owns `*:<slug>.*` unless given. They must not overlap another project's patterns (409). " +
+      'Giving them makes an unrestricted project restricted.',
   })
   @IsOmittable()
   @IsArray({ message: 'channels must be an array of patterns' })
   @IsString({ each: true, message: 'channels must contain only strings' })
   channels?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'true: the project reaches every channel (`*:*` and `*`), like the dev project, and is the only kind excluded from the ' +
+      'no-overlap rule. false (with channels): restrict it again.',
+  })
+  @IsOmittable()
+  @IsBoolean({ message: 'unrestricted must be true or false' })
+  unrestricted?: boolean;
 
   @ApiPropertyOptional({
     type: 'integer',

@@ -8,6 +8,8 @@ export class ProjectView {
   @ApiProperty({ example: 'Acme' }) name: string;
   @ApiProperty({ example: 'acme' }) slug: string;
   @ApiProperty({ type: [String], example: ['*:acme.*'] }) channels: string[];
+  @ApiProperty({ description: "Reaches every channel, and is the only kind of project whose patterns may overlap another's." })
+  unrestricted: boolean;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Requests per minute; null: the deployment default.' }) rateLimitPerMinute:
     number | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -31,6 +33,7 @@ export function projectView(project: Project): ProjectView {
     name: project.name,
     slug: project.slug,
     channels: project.channelPatterns,
+    unrestricted: project.unrestricted,
     rateLimitPerMinute: project.rateLimitPerMinute,
     createdAt: project.createdAt.toISOString(),
     disabledAt: project.disabledAt?.toISOString() ?? null,
