@@ -111,24 +111,28 @@ describe('channel ownership between projects', () => {
     // As a database from before the rule may hold: written around the service.
     await app.get(DataSource).query(`UPDATE projects SET channel_patterns = '{"legacy:*"}' WHERE id = $1`, [b.id]);
     await app.get(DataSource).query(`SELECT pg_notify('xshathra_project_changes', '')`);
-
-    const check = await runCli(['projects', 'check', '--json']);
-    expect(check.code).toBe(1);
-    expect(JSON.parse(check.stdout).overlaps).toContainEqual({
-      projects: [
-        { id: a.id, slug: a.slug, pattern: 'legacy:a.*' },
-        { id: b.id, slug: b.slug, pattern: 'legacy:*' },
-      ],
-    });
-    let ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
-    for (let i = 0; i < 50 && ready.body.details.channelPatterns.overlaps === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    try {
+      const check = await runCli(['projects', 'check', '--json']);
+      expect(check.code).toBe(1);
+      expect(JSON.parse(check.stdout).overlaps).toContainEqual({
+        projects: [
+          { id: a.id, slug: a.slug, pattern: 'legacy:a.*' },
+          { id: b.id, slug: b.slug, pattern: 'legacy:*' },
+        ],
+      });
+      let ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
+      for (let i = 0; i < 50 && ready.body.details.channelPatterns.overlaps === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
+      }
+      expect(ready.body.status).toBe('ok');
+      expect(ready.body.details.channelPatterns).toMatchObject({ status: 'up', overlaps: expect.any(Number) });
+      expect(ready.body.details.channelPatterns.overlaps).toBeGreaterThanOrEqual(1);
+    } finally {
+      // The run's database is shared: leave no overlap behind for the specs that expect none.
+      await app.get(DataSource).query(`UPDATE projects SET channel_patterns = '{"legacy:b.*"}' WHERE id = $1`, [b.id]);
+      await app.get(DataSource).query(`SELECT pg_notify('xshathra_project_changes', '')`);
     }
-    expect(ready.body.status).toBe('ok');
-    expect(ready.body.details.channelPatterns).toMatchObject({ status: 'up', overlaps: expect.any(Number) });
-    expect(ready.body.details.channelPatterns.overlaps).toBeGreaterThanOrEqual(1);
-    await app.get(DataSource).query(`UPDATE projects SET channel_patterns = '{"legacy:b.*"}' WHERE id = $1`, [b.id]);
   });
 
   it.each([

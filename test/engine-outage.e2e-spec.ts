@@ -29,9 +29,9 @@ describeWithEngine('health and an engine outage', () => {
     expect((await http().get('/health/live').expect(200)).body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
     expect((await http().get('/health/ready').expect(200)).body).toEqual({
       status: 'ok',
-      info: { database: up, shutdown: { status: 'up' } },
+      info: { database: up, shutdown: { status: 'up' }, channelPatterns: { status: 'up', overlaps: 0 } },
       error: {},
-      details: { database: up, shutdown: { status: 'up' } },
+      details: { database: up, shutdown: { status: 'up' }, channelPatterns: { status: 'up', overlaps: 0 } },
     });
     expect((await http().get('/health').expect(200)).body).toEqual({
       status: 'ok',
