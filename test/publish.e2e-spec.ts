@@ -56,6 +56,39 @@ describeWithEngine('POST /api/realtime/publish', () => {
     expect(response.body).toEqual({ statusCode: 400, error: `Invalid request body: ${details.join('; ')}.`, details });
   });
 
+  const engineHistory = async (channel: string) => {
+    const response = await fetch(`${engine.url}/api/history`, {
+      method: 'POST',
+      headers: { 'X-API-Key': ENGINE_API_KEY },
+      body: JSON.stringify({ channel, limit: 10 }),
+    });
+    return ((await response.json()) as { result: { publications?: Array<{ data: unknown }> } }).result.publications ?? [];
+  };
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses a top-level %s key with 400 and forwards nothing', async (name) => {
+    const channel = `public:reserved-${name}`;
+    const response = await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send(`{"channel":"${channel}","data":{},"${name}":{"channel":"private:other"}}`)
+      .expect(400);
+    const problem = `"${name}" uses a reserved key name (__proto__, constructor, prototype)`;
+    expect(response.body).toEqual({ statusCode: 400, error: `Invalid request body: ${problem}.`, details: [problem] });
+    expect(await engineHistory(channel)).toEqual([]);
+  });
+
+  it("forwards the same names inside data unchanged: the payload is the application's, never read here", async () => {
+    const data = '{"constructor":"Ferrari","prototype":1,"__proto__":{"x":2}}';
+    await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send(`{"channel":"public:reserved-in-data","data":${data}}`)
+      .expect(200);
+    expect((await engineHistory('public:reserved-in-data')).map((publication) => publication.data)).toEqual([JSON.parse(data)]);
+  });
+
   it('rejects a body that is not a JSON object, and invalid JSON, with 400', async () => {
     await publish(['public:a']).expect(400);
     await request(app.getHttpServer())
