@@ -86,6 +86,20 @@ describeWithEngine("the engine's channel API, per project", () => {
     expect(await engineHistory(foreign)).toEqual([]);
   });
 
+  it('refuses a broadcast naming a channel over 255 characters with 400, the limit the token routes apply, and sends nothing', async () => {
+    const own = `public:${a.slug}.x-${unique()}`;
+    const long = `public:${a.slug}.${'y'.repeat(10_000)}`;
+    const response = await call('broadcast', a.auth, { channels: [own, long], data: {} }).expect(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      error: 'Invalid request body: channel names must be at most 255 characters.',
+      details: ['channel names must be at most 255 characters'],
+    });
+    expect(await engineHistory(own)).toEqual([]);
+    const longest = `public:${a.slug}.${'z'.repeat(255 - `public:${a.slug}.`.length)}`;
+    await call('broadcast', a.auth, { channels: [longest], data: {} }).expect(200);
+  });
+
   it("answers presence and presence stats for the project's channel, and 403 for another project's", async () => {
     const room = `public:${a.slug}.room-${unique()}`;
     await subscriber(a, 'alice', room);

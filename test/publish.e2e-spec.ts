@@ -51,6 +51,8 @@ describeWithEngine('POST /api/realtime/publish', () => {
     ['an empty channel', { channel: '', data: {} }, ['channel must be a non-empty string']],
     ['no data', { channel: 'public:a' }, ['data is required']],
     ['neither', { foo: 1 }, ['channel must be a non-empty string', 'data is required']],
+    ['a 256-character channel', { channel: `public:${'x'.repeat(249)}`, data: {} }, ['channel must be at most 255 characters']],
+    ['a 10,000-character channel', { channel: `public:${'x'.repeat(9993)}`, data: {} }, ['channel must be at most 255 characters']],
   ])('rejects a body with %s with 400', async (_case, body, details) => {
     const response = await publish(body).expect(400);
     expect(response.body).toEqual({ statusCode: 400, error: `Invalid request body: ${details.join('; ')}.`, details });
@@ -87,6 +89,11 @@ describeWithEngine('POST /api/realtime/publish', () => {
       .send(`{"channel":"public:reserved-in-data","data":${data}}`)
       .expect(200);
     expect((await engineHistory('public:reserved-in-data')).map((publication) => publication.data)).toEqual([JSON.parse(data)]);
+  });
+
+  it('accepts a channel of exactly 255 characters, the limit the token routes apply', async () => {
+    const response = await publish({ channel: `public:${'x'.repeat(248)}`, data: {} }).expect(200);
+    expect(response.body).toEqual({ result: { offset: 1, epoch: expect.any(String) } });
   });
 
   it('rejects a body that is not a JSON object, and invalid JSON, with 400', async () => {

@@ -17,6 +17,7 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { RawBody } from '../common/raw-body.decorator';
 import { relay } from '../engine/relay';
 import { assertBroadcastRequest, MAX_BROADCAST_CHANNELS } from '../publish/publish-request';
+import { MAX_CHANNEL_LENGTH } from '../tenancy/channel-name';
 import { ChannelsService } from './channels.service';
 import { ChannelRequestDto, HistoryRequestDto } from './dto/channel-requests.dto';
 
@@ -46,7 +47,11 @@ export class ChannelsController {
       type: 'object',
       required: ['channels', 'data'],
       properties: {
-        channels: { type: 'array', items: { type: 'string' }, example: ['public:acme.a', 'public:acme.b'] },
+        channels: {
+          type: 'array',
+          items: { type: 'string', maxLength: MAX_CHANNEL_LENGTH },
+          example: ['public:acme.a', 'public:acme.b'],
+        },
         data: { example: { text: 'hi' } },
       },
       additionalProperties: true,
