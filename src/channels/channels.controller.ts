@@ -18,7 +18,7 @@ import { RawBody } from '../common/raw-body.decorator';
 import { relay } from '../engine/relay';
 import { assertBroadcastRequest, MAX_BROADCAST_CHANNELS } from '../publish/publish-request';
 import { MAX_CHANNEL_LENGTH } from '../tenancy/channel-name';
-import { ChannelsService } from './channels.service';
+import { ChannelsService, MAX_LISTED_CHANNELS } from './channels.service';
 import { ChannelRequestDto, HistoryRequestDto } from './dto/channel-requests.dto';
 
 @ApiTags('channels')
@@ -107,7 +107,8 @@ export class ChannelsController {
   @HttpCode(200)
   @ApiOkResponse({
     description:
-      '`{"result":{"channels":{"public:acme.lobby":{"num_clients":2}}}}`: the engine\'s active channels that are the project\'s.',
+      `\`{"result":{"channels":{"public:acme.lobby":{"num_clients":2}},"truncated":false}}\`: the engine's active channels ` +
+      `that are the project's, at most ${MAX_LISTED_CHANNELS} (the first by name); \`truncated\` is true when there are more.`,
   })
   async list(@CurrentProject() project: AuthenticatedProject, @Res() response: Response): Promise<void> {
     relay(response, await this.channels.channels(project));
