@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { EngineClient } from '../src/engine/engine.client';
 import { createProject } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
@@ -13,9 +14,10 @@ describeWithEngine("the engine's channel API, per project", () => {
   const clients = new ClientPool();
   let a: { slug: string; auth: string };
   let b: { slug: string; auth: string };
+  let root: string;
 
   beforeAll(async () => {
-    ({ engine, app } = await startEngineAndApp('Channel API host'));
+    ({ engine, app, auth: root } = await startEngineAndApp('Channel API host'));
     url = wsUrl(app.getHttpServer());
     for (const [name, set] of [
       ['Alpha', (p: typeof a) => (a = p)],
@@ -58,6 +60,28 @@ describeWithEngine("the engine's channel API, per project", () => {
     return subscription;
   };
 
+  /** A connection of `project`'s, subscribed server-side (by its token) to `channels`. */
+  const serverSideSubscriber = async (project: { auth: string }, userId: string, channels: string[]) => {
+    const token = (await call('token', project.auth, { userId, channels }).expect(200)).body.token as string;
+    const client = clients.create(url, { token });
+    const connected = nextEvent(client, 'connected', 15_000);
+    client.connect();
+    await connected;
+  };
+  /** Watches the engine calls of `run`: the `channels` requests the app made, and the names the engine listed back. */
+  const watchChannelCalls = async (run: () => Promise<unknown>) => {
+    const api = jest.spyOn(app.get(EngineClient), 'api');
+    try {
+      await run();
+      const requests = api.mock.calls.filter(([method]) => method === 'channels').map(([, body]) => body);
+      const answers = await Promise.all(api.mock.results.map((result) => result.value as ReturnType<EngineClient['api']>));
+      const listed = answers.flatMap((answer) => Object.keys(JSON.parse(answer.body.toString('utf8')).result.channels ?? {}));
+      return { requests, listed };
+    } finally {
+      api.mockRestore();
+    }
+  };
+
   it("broadcasts to several of the project's channels, and refuses the whole broadcast if one is not the project's", async () => {
     const [one, two] = [`public:${a.slug}.one-${unique()}`, `public:${a.slug}.two-${unique()}`];
     const [first, second] = [await subscriber(a, 'ann', one), await subscriber(a, 'abe', two)];
@@ -84,6 +108,20 @@ describeWithEngine("the engine's channel API, per project", () => {
     await call('broadcast', a.auth, body(own, foreign)).expect(400);
     expect(await engineHistory(own)).toEqual([]);
     expect(await engineHistory(foreign)).toEqual([]);
+  });
+
+  it('refuses a broadcast naming a channel over 255 characters with 400, the limit the token routes apply, and sends nothing', async () => {
+    const own = `public:${a.slug}.x-${unique()}`;
+    const long = `public:${a.slug}.${'y'.repeat(10_000)}`;
+    const response = await call('broadcast', a.auth, { channels: [own, long], data: {} }).expect(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      error: 'Invalid request body: channel names must be at most 255 characters.',
+      details: ['channel names must be at most 255 characters'],
+    });
+    expect(await engineHistory(own)).toEqual([]);
+    const longest = `public:${a.slug}.${'z'.repeat(255 - `public:${a.slug}.`.length)}`;
+    await call('broadcast', a.auth, { channels: [longest], data: {} }).expect(200);
   });
 
   it("answers presence and presence stats for the project's channel, and 403 for another project's", async () => {
@@ -128,10 +166,53 @@ describeWithEngine("the engine's channel API, per project", () => {
     expect(Object.keys((await call('channels', b.auth, {}).expect(200)).body.result.channels)).toContain(theirs);
   });
 
+  it("asks the engine only for the project's patterns: another project's 4,000 live channels are never parsed, and a listing stops at 1,000", async () => {
+    const load = Array.from({ length: 4000 }, (_, i) => `public:${b.slug}.load-${String(i).padStart(4, '0')}`);
+    const batches = Array.from({ length: 40 }, (_, i) => load.slice(i * 100, i * 100 + 100));
+    await Promise.all(batches.map((channels, i) => serverSideSubscriber(b, `bulk-${i}`, channels)));
+    const mine = `public:${a.slug}.quiet-${unique()}`;
+    await serverSideSubscriber(a, 'ada', [mine]);
+
+    let answer: { channels: Record<string, unknown>; truncated: boolean } | undefined;
+    const watched = await watchChannelCalls(async () => {
+      answer = (await call('channels', a.auth, {}).expect(200)).body.result;
+    });
+    // What the app parsed for A is A's alone (a few of A's own from earlier tests may linger), not B's 4,000.
+    expect(watched.listed).toContain(mine);
+    expect(watched.listed.filter((channel) => !channel.includes(`:${a.slug}.`))).toEqual([]);
+    expect(watched.listed.length).toBeLessThan(10);
+    expect(watched.requests).toEqual([{ pattern: `*:${a.slug}.*` }]);
+    expect(answer).toEqual({ channels: expect.objectContaining({ [mine]: { num_clients: 1 } }), truncated: false });
+
+    const theirs = (await call('channels', b.auth, {}).expect(200)).body.result;
+    expect(theirs.truncated).toBe(true);
+    expect(Object.keys(theirs.channels)).toEqual(load.slice(0, 1000)); // the first 1,000 by name
+  });
+
+  it('finds channels whose names hold glob metacharacters, and never lists what the wider glob lets through', async () => {
+    const weird = await createProject(app, 'Weird', ['public:w?[1]{a}\\*', '*:weird.*']);
+    const auth = `apikey ${weird.serverApiKey}`;
+    const own = ['public:w?[1]{a}\\tail', `public:weird.${unique()}`];
+    const crossing = `public:x:weird.${unique()}`; // the glob *:weird.* matches it, the policy does not
+    const lookalike = 'public:wX[1]{a}\\tail'; // would match only if "?" were left unescaped
+    await serverSideSubscriber({ auth }, 'wendy', own);
+    await serverSideSubscriber({ auth: root }, 'root', [crossing, lookalike]);
+
+    let listed: Record<string, unknown> = {};
+    const watched = await watchChannelCalls(async () => {
+      listed = (await call('channels', auth, {}).expect(200)).body.result.channels;
+    });
+    expect(watched.requests).toEqual([{ pattern: 'public:w\\?\\[1\\]\\{a\\}\\\\*' }, { pattern: '*:weird.*' }]);
+    expect([...watched.listed].sort()).toEqual([...own, crossing].sort()); // the engine's reading of the globs
+    expect(Object.keys(listed).sort()).toEqual([...own].sort()); // and the policy's, which is what is answered
+  });
+
   it('documents the channel API in OpenAPI with the 403', async () => {
     const document = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body;
     for (const path of ['broadcast', 'presence', 'presence-stats', 'history', 'channels']) {
       expect(document.paths[`/api/realtime/${path}`].post.responses['403']).toBeDefined();
     }
+    expect(document.paths['/api/realtime/channels'].post.responses['200'].description).toContain('at most 1000 (the first by name)');
+    expect(document.paths['/api/realtime/channels'].post.responses['200'].description).toContain('`truncated` is true');
   });
 });

@@ -124,6 +124,26 @@ describe('input the engine could read differently, or that costs too much', () =
     });
   });
 
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses a %s key with 400 on both token routes, at the top level and inside info (it used to vanish silently)',
+    async (name) => {
+      for (const [path, body, field] of [
+        ['/api/realtime/token', `{"userId":"u","${name}":{"x":1}}`, name],
+        ['/api/realtime/token', `{"userId":"u","info":{"a":{"${name}":"x"}}}`, `info.a.${name}`],
+        ['/api/realtime/subscription-token', `{"userId":"u","channel":"public:x","${name}":1}`, name],
+      ]) {
+        const response = await request(app.getHttpServer())
+          .post(path)
+          .set('Authorization', `apikey ${key}`)
+          .set('Content-Type', 'application/json')
+          .send(body)
+          .expect(400);
+        const problem = `"${field}" uses a reserved key name (__proto__, constructor, prototype)`;
+        expect(response.body).toEqual({ statusCode: 400, error: `Invalid request body: ${problem}.`, details: [problem] });
+      }
+    },
+  );
+
   it.each(['"\\ud800"', '"\\udfff"', '"a\\ud800b"'])(
     'refuses the userId %s (lone surrogates would all become U+FFFD in the engine)',
     async (userId) => {

@@ -51,9 +51,49 @@ describeWithEngine('POST /api/realtime/publish', () => {
     ['an empty channel', { channel: '', data: {} }, ['channel must be a non-empty string']],
     ['no data', { channel: 'public:a' }, ['data is required']],
     ['neither', { foo: 1 }, ['channel must be a non-empty string', 'data is required']],
+    ['a 256-character channel', { channel: `public:${'x'.repeat(249)}`, data: {} }, ['channel must be at most 255 characters']],
+    ['a 10,000-character channel', { channel: `public:${'x'.repeat(9993)}`, data: {} }, ['channel must be at most 255 characters']],
   ])('rejects a body with %s with 400', async (_case, body, details) => {
     const response = await publish(body).expect(400);
     expect(response.body).toEqual({ statusCode: 400, error: `Invalid request body: ${details.join('; ')}.`, details });
+  });
+
+  const engineHistory = async (channel: string) => {
+    const response = await fetch(`${engine.url}/api/history`, {
+      method: 'POST',
+      headers: { 'X-API-Key': ENGINE_API_KEY },
+      body: JSON.stringify({ channel, limit: 10 }),
+    });
+    return ((await response.json()) as { result: { publications?: Array<{ data: unknown }> } }).result.publications ?? [];
+  };
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses a top-level %s key with 400 and forwards nothing', async (name) => {
+    const channel = `public:reserved-${name}`;
+    const response = await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send(`{"channel":"${channel}","data":{},"${name}":{"channel":"private:other"}}`)
+      .expect(400);
+    const problem = `"${name}" uses a reserved key name (__proto__, constructor, prototype)`;
+    expect(response.body).toEqual({ statusCode: 400, error: `Invalid request body: ${problem}.`, details: [problem] });
+    expect(await engineHistory(channel)).toEqual([]);
+  });
+
+  it("forwards the same names inside data unchanged: the payload is the application's, never read here", async () => {
+    const data = '{"constructor":"Ferrari","prototype":1,"__proto__":{"x":2}}';
+    await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send(`{"channel":"public:reserved-in-data","data":${data}}`)
+      .expect(200);
+    expect((await engineHistory('public:reserved-in-data')).map((publication) => publication.data)).toEqual([JSON.parse(data)]);
+  });
+
+  it('accepts a channel of exactly 255 characters, the limit the token routes apply', async () => {
+    const response = await publish({ channel: `public:${'x'.repeat(248)}`, data: {} }).expect(200);
+    expect(response.body).toEqual({ result: { offset: 1, epoch: expect.any(String) } });
   });
 
   it('rejects a body that is not a JSON object, and invalid JSON, with 400', async () => {

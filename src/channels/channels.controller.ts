@@ -17,7 +17,8 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { RawBody } from '../common/raw-body.decorator';
 import { relay } from '../engine/relay';
 import { assertBroadcastRequest, MAX_BROADCAST_CHANNELS } from '../publish/publish-request';
-import { ChannelsService } from './channels.service';
+import { MAX_CHANNEL_LENGTH } from '../tenancy/channel-name';
+import { ChannelsService, MAX_LISTED_CHANNELS } from './channels.service';
 import { ChannelRequestDto, HistoryRequestDto } from './dto/channel-requests.dto';
 
 @ApiTags('channels')
@@ -46,7 +47,11 @@ export class ChannelsController {
       type: 'object',
       required: ['channels', 'data'],
       properties: {
-        channels: { type: 'array', items: { type: 'string' }, example: ['public:acme.a', 'public:acme.b'] },
+        channels: {
+          type: 'array',
+          items: { type: 'string', maxLength: MAX_CHANNEL_LENGTH },
+          example: ['public:acme.a', 'public:acme.b'],
+        },
         data: { example: { text: 'hi' } },
       },
       additionalProperties: true,
@@ -102,7 +107,8 @@ export class ChannelsController {
   @HttpCode(200)
   @ApiOkResponse({
     description:
-      '`{"result":{"channels":{"public:acme.lobby":{"num_clients":2}}}}`: the engine\'s active channels that are the project\'s.',
+      `\`{"result":{"channels":{"public:acme.lobby":{"num_clients":2}},"truncated":false}}\`: the engine's active channels ` +
+      `that are the project's, at most ${MAX_LISTED_CHANNELS} (the first by name); \`truncated\` is true when there are more.`,
   })
   async list(@CurrentProject() project: AuthenticatedProject, @Res() response: Response): Promise<void> {
     relay(response, await this.channels.channels(project));

@@ -3,11 +3,15 @@ import type { AuthenticatedProject } from '../auth/authenticated-request';
 import { EngineClient, type EngineApiMethod, type EngineResponse } from '../engine/engine.client';
 import { Metrics } from '../metrics/metrics';
 import { assertChannelsAllowed } from '../tenancy/channel-access';
+import { engineChannelGlobs } from '../tenancy/engine-channel-globs';
+
+/** The most channels one listing returns; `truncated: true` says there were more (the first by name are kept). */
+export const MAX_LISTED_CHANNELS = 1000;
 
 /**
  * The engine's channel API (broadcast, presence, history, channels), scoped to the calling project: every
  * channel is checked against the project's policy before anything reaches the engine, and the engine's
- * answer comes back unchanged, except the channel list, which is filtered to the project's channels.
+ * answer comes back unchanged, except the channel list, which is filtered to the project's channels and capped.
  */
 @Injectable()
 export class ChannelsService {
@@ -34,14 +38,33 @@ export class ChannelsService {
     return this.engine.api(method, request);
   }
 
-  /** The engine's active channels, of this project's only: never another project's names. */
+  /**
+   * The engine's active channels, of this project's only: never another project's names. The engine is asked
+   * with the project's patterns (one call per pattern), so another tenant's channels cost this call nothing
+   * (except the few a glob's wider reach may let through, filtered out here); at most MAX_LISTED_CHANNELS come back.
+   */
   async channels(project: AuthenticatedProject): Promise<EngineResponse> {
-    const answer = await this.engine.api('channels', {});
-    const parsed = parseJson(answer.body) as { result?: { channels?: Record<string, unknown> } } | undefined;
-    if (answer.status !== 200 || !parsed?.result?.channels) return answer; // the engine's own error, unchanged
-    const own = Object.fromEntries(Object.entries(parsed.result.channels).filter(([channel]) => project.channels.allows(channel)));
-    return { status: 200, contentType: 'application/json', body: Buffer.from(JSON.stringify({ result: { channels: own } })) };
+    const globs = engineChannelGlobs(project.channels.patterns);
+    const requests = globs === undefined ? [{}] : globs.map((pattern) => ({ pattern }));
+    const answers = await Promise.all(requests.map((request) => this.engine.api('channels', request)));
+    const own = new Map<string, unknown>();
+    for (const answer of answers) {
+      const listed = listedChannels(answer);
+      if (!listed) return answer; // the engine's own error, unchanged
+      for (const [channel, info] of Object.entries(listed)) if (project.channels.allows(channel)) own.set(channel, info);
+    }
+    const names = [...own.keys()].sort();
+    const channels = Object.fromEntries(names.slice(0, MAX_LISTED_CHANNELS).map((name) => [name, own.get(name)]));
+    const result = { channels, truncated: names.length > MAX_LISTED_CHANNELS };
+    return { status: 200, contentType: 'application/json', body: Buffer.from(JSON.stringify({ result })) };
   }
+}
+
+/** The `{channel: info}` map of a successful answer (the engine leaves out an empty one); undefined for its own error. */
+function listedChannels(answer: EngineResponse): Record<string, unknown> | undefined {
+  if (answer.status !== 200) return undefined;
+  const parsed = parseJson(answer.body) as { result?: { channels?: Record<string, unknown> } } | undefined;
+  return parsed?.result ? (parsed.result.channels ?? {}) : undefined;
 }
 
 function parseJson(body: Buffer): unknown {

@@ -66,8 +66,38 @@ export function fieldNestedTooDeep(body: object, maxDepth: number): string | und
 }
 
 /**
- * The global pipe: DTO validation that refuses unknown fields, plus a check that a body is a JSON object
- * at all (an array or a bare string would otherwise reach class-validator in confusing shapes).
+ * Keys that name an object's prototype machinery. Nest's pipe and class-transformer drop them without a word,
+ * so `{"info":{"constructor":…}}` lost data silently; and code that merges a body into an object could be
+ * tricked by them. They are refused with 400 instead.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The path (`info.a.constructor`) of the first reserved key in `body`, looking `maxDepth` levels down (1: only
+ * the top level), found without recursion. JSON.parse keeps `"__proto__"` as an own key, so it is seen here.
+ */
+export function reservedKeyPath(body: object, maxDepth: number): string | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 1 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null || depth > maxDepth) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path + key;
+      if (RESERVED_KEYS.has(key)) return childPath;
+      stack.push({ value: child, path: `${childPath}.`, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** What ValidationPipe validates against a DTO; other bodies (publish, broadcast) are read only at their top level. */
+const isDto = (metatype: unknown): boolean =>
+  typeof metatype === 'function' && ![Object, Array, String, Number, Boolean].includes(metatype as never);
+
+/**
+ * The global pipe: DTO validation that refuses unknown fields, plus checks that a body is a JSON object
+ * at all (an array or a bare string would otherwise reach class-validator in confusing shapes), not too
+ * deep, and free of reserved keys.
  */
 export class StrictValidationPipe extends ValidationPipe {
   constructor() {
@@ -93,6 +123,12 @@ export class StrictValidationPipe extends ValidationPipe {
     const tooDeep = metadata.type === 'body' ? fieldNestedTooDeep(value as object, MAX_FIELD_DEPTH) : undefined;
     if (tooDeep !== undefined) {
       const problem = `${tooDeep} must not be nested more than ${MAX_FIELD_DEPTH} levels deep`;
+      throw new BadRequestException({ message: `Invalid request body: ${problem}.`, details: [problem] });
+    }
+    const reserved =
+      metadata.type === 'body' ? reservedKeyPath(value as object, isDto(metadata.metatype) ? MAX_FIELD_DEPTH + 1 : 1) : undefined;
+    if (reserved !== undefined) {
+      const problem = `${JSON.stringify(reserved)} uses a reserved key name (__proto__, constructor, prototype)`;
       throw new BadRequestException({ message: `Invalid request body: ${problem}.`, details: [problem] });
     }
     try {

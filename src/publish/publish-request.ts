@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { isWithinChannelLength, MAX_CHANNEL_LENGTH } from '../tenancy/channel-name';
 import { topLevelKeys } from './top-level-keys';
 
 /** The fields after `channel`/`channels` of Centrifugo's publish and broadcast requests (v6 internal/apiproto/api.proto). */
@@ -10,21 +11,22 @@ export const MAX_BROADCAST_CHANNELS = 1000;
 
 /**
  * The minimum the control plane checks before forwarding a publish: a JSON object with a well-formed string
- * `channel` and a `data` member, whose top level says the same thing to every JSON decoder. Everything else
- * (tags, idempotency_key, …) is the engine's to validate. Returns the channel the engine will publish to.
+ * `channel` of at most MAX_CHANNEL_LENGTH characters and a `data` member, whose top level says the same thing
+ * to every JSON decoder. Everything else (tags, idempotency_key, …) is the engine's to validate. Returns the channel the engine will publish to.
  */
 export function assertPublishRequest(body: unknown, rawBody: Buffer): string {
   const fields = asObject(body);
   const problems = ambiguousKeys(rawBody, PUBLISH_FIELDS);
   const { channel } = fields;
   if (typeof channel !== 'string' || channel.length === 0) problems.push('channel must be a non-empty string');
+  else if (!isWithinChannelLength(channel)) problems.push(`channel must be at most ${MAX_CHANNEL_LENGTH} characters`);
   else if (!channel.isWellFormed()) problems.push('channel must be well-formed Unicode');
   if (!('data' in fields)) problems.push('data is required');
   refuseIfAny(problems);
   return channel as string;
 }
 
-/** The same for a broadcast: `channels`, a non-empty array of well-formed channel names. Returns them. */
+/** The same for a broadcast: `channels`, 1 to MAX_BROADCAST_CHANNELS well-formed channel names. Returns them. */
 export function assertBroadcastRequest(body: unknown, rawBody: Buffer): string[] {
   const fields = asObject(body);
   const problems = ambiguousKeys(rawBody, BROADCAST_FIELDS);
@@ -35,6 +37,7 @@ export function assertBroadcastRequest(body: unknown, rawBody: Buffer): string[]
     channels.length <= MAX_BROADCAST_CHANNELS &&
     channels.every((channel) => typeof channel === 'string' && channel.length > 0 && channel.isWellFormed());
   if (!valid) problems.push(`channels must be an array of 1 to ${MAX_BROADCAST_CHANNELS} non-empty, well-formed channel names`);
+  else if (!channels.every(isWithinChannelLength)) problems.push(`channel names must be at most ${MAX_CHANNEL_LENGTH} characters`);
   if (!('data' in fields)) problems.push('data is required');
   refuseIfAny(problems);
   return channels as string[];

@@ -20,6 +20,7 @@ import { EngineClient } from '../engine/engine.client';
 import { relay } from '../engine/relay';
 import { Metrics } from '../metrics/metrics';
 import { assertChannelsAllowed } from '../tenancy/channel-access';
+import { MAX_CHANNEL_LENGTH } from '../tenancy/channel-name';
 import { assertPublishRequest } from './publish-request';
 
 @ApiTags('publish')
@@ -38,7 +39,7 @@ export class PublishController {
       type: 'object',
       required: ['channel', 'data'],
       properties: {
-        channel: { type: 'string', example: 'public:lobby' },
+        channel: { type: 'string', maxLength: MAX_CHANNEL_LENGTH, example: 'public:lobby' },
         data: { example: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } },
       },
       additionalProperties: true,
@@ -49,8 +50,7 @@ export class PublishController {
   })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description:
-      'Invalid JSON; no string `channel` or no `data`; a publish field in another case (`CHANNEL`) or a key given twice. Nothing is forwarded.',
+    description: `Invalid JSON; no string \`channel\` (of at most ${MAX_CHANNEL_LENGTH} characters) or no \`data\`; a publish field in another case (\`CHANNEL\`) or a key given twice; a key named \`__proto__\`, \`constructor\` or \`prototype\`. Nothing is forwarded.`,
   })
   @ApiForbiddenResponse({
     type: ErrorResponseDto,

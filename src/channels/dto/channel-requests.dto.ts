@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsOmittable, IsWellFormedUnicode } from '../../common/validation';
-import { MAX_CHANNEL_LENGTH } from '../../tokens/dto/token-fields';
+import { MAX_CHANNEL_LENGTH } from '../../tenancy/channel-name';
 
 export const MAX_HISTORY_LIMIT = 1000;
 

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { IsWellFormedUnicode } from '../../common/validation';
-import { MAX_CHANNEL_LENGTH, TokenFields } from './token-fields';
+import { MAX_CHANNEL_LENGTH } from '../../tenancy/channel-name';
+import { TokenFields } from './token-fields';
 
 export class CreateSubscriptionTokenDto extends TokenFields {
   @ApiProperty({

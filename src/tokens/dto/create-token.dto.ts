@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { IsOmittable, IsWellFormedUnicode } from '../../common/validation';
-import { MAX_CHANNEL_LENGTH, TokenFields } from './token-fields';
+import { MAX_CHANNEL_LENGTH } from '../../tenancy/channel-name';
+import { TokenFields } from './token-fields';
 
 const MAX_CHANNELS = 100;
 

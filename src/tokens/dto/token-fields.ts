@@ -6,7 +6,6 @@ export const MIN_TTL_SECONDS = 30;
 export const MAX_TTL_SECONDS = 3600;
 export const DEFAULT_TTL_SECONDS = 900;
 export const MAX_USER_ID_LENGTH = 256;
-export const MAX_CHANNEL_LENGTH = 255;
 export const MAX_INFO_BYTES = 4096;
 
 const TTL_MESSAGE = `ttlSeconds must be an integer between ${MIN_TTL_SECONDS} and ${MAX_TTL_SECONDS}`;
