@@ -126,6 +126,17 @@ describe('API-key guard on /api/realtime/*', () => {
     }
   });
 
+  it('asks the database once for a burst of requests with one unknown key', async () => {
+    const unknown = generateApiKey('server').key;
+    const lookups = jest.spyOn(app.get(ProjectsRepository), 'getKeyByHash');
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => mint(`apikey ${unknown}`).expect(401)));
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
   it('records last_used_at in a batched write, not on each request', async () => {
     const { projectId, serverApiKey } = await createProject(app);
     const writes = jest.spyOn(app.get(ProjectsRepository), 'touchKeys');

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ProjectsService } from '../src/projects/projects.service';
@@ -216,6 +217,52 @@ describeWithEngine('projects as tenants on one engine', () => {
     expect(await unsubscribed).toMatchObject({ code: 103 });
   });
 
+  /** Subscribes client-side with only a connection token; resolves 'subscribed' or the unsubscribe code. */
+  const subscribeWith = (token: string, channel: string) => {
+    const client = clients.create(url, { token });
+    const subscription = client.newSubscription(channel);
+    const outcome = new Promise<'subscribed' | number>((resolve) => {
+      subscription.once('subscribed', () => resolve('subscribed'));
+      subscription.once('unsubscribed', (ctx) => resolve(ctx.code));
+    });
+    subscription.subscribe();
+    client.connect();
+    return { subscription, outcome };
+  };
+  const legacyToken = (meta: object) => {
+    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+    const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: 'old', exp: Math.floor(Date.now() / 1000) + 300, meta })}`;
+    return `${unsigned}.${createHmac('sha256', TEST_SECRET).update(unsigned).digest('base64url')}`;
+  };
+
+  describe('a revoked server key', () => {
+    it("has the engine refuse its tokens' client-side subscriptions (103) at once, while another live key of the same project still subscribes", async () => {
+      const projects = app.get(ProjectsService);
+      const { projectId, slug, serverApiKey } = await createProject(app, 'Rotating', null);
+      const { key: liveKey } = await projects.createKey(CLI_ACTOR, projectId, 'server');
+      const revokedKey = (await projects.listKeys(projectId)).find((key) => key.kind === 'server' && serverApiKey.startsWith(key.prefix))!;
+      const channel = `public:${slug}.lobby-${unique()}`;
+      const oldToken = await connectionToken(`apikey ${serverApiKey}`, { userId: 'old' });
+      const liveToken = await connectionToken(`apikey ${liveKey}`, { userId: 'new' });
+      // Before the revoke the token subscribes (and the proxy's cache holds its key as usable).
+      const open = subscribeWith(oldToken, channel);
+      expect(await open.outcome).toBe('subscribed');
+
+      await projects.revokeKey(CLI_ACTOR, revokedKey.id);
+      for (let i = 0; i < 100 && (await post('/api/realtime/token', `apikey ${serverApiKey}`, { userId: 'u' })).status !== 401; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10)); // the change is announced through PostgreSQL
+      }
+      expect(await subscribeWith(oldToken, channel).outcome).toBe(103);
+      expect(await subscribeWith(liveToken, channel).outcome).toBe('subscribed');
+      // What a revoke does not stop: a connection already open keeps what it subscribed to, until it ends.
+      expect(open.subscription.state).toBe('subscribed');
+    });
+
+    it('lets a token from before key ids (project only in meta) subscribe while its project is enabled: it expires within 3600 s', async () => {
+      expect(await subscribeWith(legacyToken({ projectId: a.projectId }), `public:${a.slug}.lobby`).outcome).toBe('subscribed');
+    });
+  });
+
   describe('the subscribe proxy endpoint', () => {
     const ask = (body: object, secret?: string) => {
       const call = http().post('/internal/centrifugo/subscribe').set('Content-Type', 'application/json');
@@ -240,6 +287,27 @@ describeWithEngine('projects as tenants on one engine', () => {
         error: { code: 103, message: 'permission denied' },
       });
       await ask({ channel: `public:${a.slug}.x` }, TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+    });
+
+    it("refuses a revoked key's connections, and a key named for another project", async () => {
+      const projects = app.get(ProjectsService);
+      const { projectId, slug } = await createProject(app, 'Key checked', null);
+      const [key] = (await projects.listKeys(projectId)).filter(({ kind }) => kind === 'server');
+      const [otherKey] = (await projects.listKeys(b.projectId)).filter(({ kind }) => kind === 'server');
+      const withKey = (keyId: string, owner = projectId) => ({
+        ...engineRequest(`public:${slug}.x`, owner),
+        meta: { projectId: owner, keyId },
+      });
+      await ask(withKey(key.id), TEST_PROXY_SECRET).expect(200, { result: {} });
+      await ask(withKey(otherKey.id), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      await ask(withKey(randomUUID()), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      await ask(withKey('not-a-uuid'), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      await projects.revokeKey(CLI_ACTOR, key.id);
+      const refused = { error: { code: 103, message: 'permission denied' } };
+      for (let i = 0; i < 100 && !isDeepStrictEqual((await ask(withKey(key.id), TEST_PROXY_SECRET)).body, refused); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10)); // the change is announced through PostgreSQL
+      }
+      await ask(withKey(key.id), TEST_PROXY_SECRET).expect(200, refused);
     });
 
     it('refuses the channels of a disabled project', async () => {

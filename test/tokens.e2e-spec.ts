@@ -3,17 +3,20 @@ import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
 import { createProject, createTestApp, TEST_SECRET } from './support/app';
 import { verifyHs256 } from './support/jwt';
+import { ProjectsService } from '../src/projects/projects.service';
 
 describe('token endpoints', () => {
   let app: NestExpressApplication;
   let auth: string;
   let projectId: string;
+  let keyId: string;
 
   beforeAll(async () => {
     app = await createTestApp();
     const project = await createProject(app);
     auth = `apikey ${project.serverApiKey}`;
     projectId = project.projectId;
+    keyId = (await app.get(ProjectsService).listKeys(projectId)).find(({ kind }) => kind === 'server')!.id;
   });
   afterAll(() => app.close());
 
@@ -29,7 +32,7 @@ describe('token endpoints', () => {
       .send(body as object);
 
   describe('POST /api/realtime/token', () => {
-    it('answers the spec example with a signed HS256 JWT carrying exactly sub, iat, exp, channels, info and the project in meta', async () => {
+    it('answers the spec example with a signed HS256 JWT carrying exactly sub, iat, exp, channels, info and the project and key in meta', async () => {
       const before = Math.floor(Date.now() / 1000);
       const response = await postToken({
         userId: 'user_01HZEXAMPLE',
@@ -49,6 +52,7 @@ describe('token endpoints', () => {
         info: { displayName: 'Player One' },
         meta: { projectId },
       });
+      expect(claims.meta).toEqual({ projectId, keyId });
       expect(claims.iat).toBeGreaterThanOrEqual(before);
       expect(claims.exp).toBe((claims.iat as number) + 900);
     });

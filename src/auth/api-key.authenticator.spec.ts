@@ -82,6 +82,17 @@ describe('ApiKeyAuthenticator', () => {
     expect((failure as RetryAfterException).retryAfterSeconds).toBe(2);
   });
 
+  it('knows an accepted key to be valid for an hour, through announced changes, but not once it is refused', async () => {
+    expect(authenticator.isKnownValid(key.key)).toBe(false);
+    await authenticator.check(key.key);
+    announced();
+    clock.ms += 3_599_000;
+    expect(authenticator.isKnownValid(key.key)).toBe(true);
+    lookups.mockResolvedValue({ ...stored, revokedAt: new Date() });
+    expect(await authenticator.check(key.key)).toEqual({ ok: false, reason: 'revoked' });
+    expect(authenticator.isKnownValid(key.key)).toBe(false);
+  });
+
   it('refuses what cannot be a server key without a lookup', async () => {
     for (const candidate of ['xs_sk_short', generateApiKey('client').key, generateApiKey('admin').key]) {
       expect(await authenticator.check(candidate)).toEqual({ ok: false, reason: 'malformed' });

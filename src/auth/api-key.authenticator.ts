@@ -12,6 +12,8 @@ import { ChannelPolicy } from '../tenancy/channel-policy';
 import type { KeyCheck } from './authenticated-request';
 
 const MAX_CACHED_KEYS = 10_000;
+/** How long an accepted key counts as known to be valid (see isKnownValid). */
+const KNOWN_VALID_MS = 60 * 60_000;
 const LAST_USED_FLUSH_MS = 30_000;
 const DATABASE_RETRY_AFTER_SECONDS = 2;
 
@@ -27,12 +29,17 @@ const DATABASE_RETRY_AFTER_SECONDS = 2;
  *   past its TTL (nobody can revoke it meanwhile: revocations go through the same database); a key not
  *   in the cache gets 503 with Retry-After.
  * - `last_used_at` is written in one batched UPDATE every 30 s instead of once per request.
+ * - Keys accepted in the last hour are known to be valid (isKnownValid): the guard lets them past an
+ *   address's failed-authentication block, so that one guesser cannot lock out every backend behind a shared
+ *   egress. They are still checked (revocations apply); only a real key can ever be known.
  */
 @Injectable()
 export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ApiKeyAuthenticator.name);
   private readonly accepted: ExpiringCache<KeyCheck>;
   private readonly refused: ExpiringCache<KeyCheck>;
+  /** Not emptied by changes: a change makes a key checked again, not unknown. */
+  private readonly knownValid: ExpiringCache<true>;
   private readonly usedKeyIds = new Set<string>();
   private readonly flushTimer: NodeJS.Timeout;
 
@@ -53,11 +60,17 @@ export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
       load: (hash) => this.lookUp(hash),
     });
     this.refused = new ExpiringCache({ ttlMs, maxEntries: MAX_CACHED_KEYS, clock });
+    this.knownValid = new ExpiringCache({ ttlMs: KNOWN_VALID_MS, maxEntries: MAX_CACHED_KEYS, clock });
     changes.onChange(() => {
       this.accepted.clear();
       this.refused.clear();
     });
     this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS).unref();
+  }
+
+  /** Whether this instance accepted the key in the last hour; says nothing about whether it still is valid. */
+  isKnownValid(key: string): boolean {
+    return isWellFormedKey(key, 'server') && this.knownValid.peek(hashApiKey(key)) !== undefined;
   }
 
   async check(key: string): Promise<KeyCheck> {
@@ -81,7 +94,12 @@ export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
 
   private async lookUp(hash: string): Promise<KeyCheck> {
     const check = decide(await this.repository.getKeyByHash(hash));
-    if (!check.ok) this.refused.set(hash, check);
+    if (check.ok) {
+      this.knownValid.set(hash, true);
+    } else {
+      this.refused.set(hash, check);
+      this.knownValid.delete(hash);
+    }
     return check;
   }
 

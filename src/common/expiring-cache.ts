@@ -71,6 +71,11 @@ export class ExpiringCache<V> {
     });
   }
 
+  /** Forgets one value. */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** Forgets everything, e.g. when another instance announced a change. */
   clear(): void {
     this.entries.clear();

@@ -85,6 +85,11 @@ export class ProjectsRepository {
     return this.manager.findOne(ApiKey, { where: { id } });
   }
 
+  /** The key with this id and its project, whatever their state (the caller decides what is usable). */
+  findKeyWithProject(id: string): Promise<ApiKey | null> {
+    return this.manager.findOne(ApiKey, { where: { id }, relations: { project: true } });
+  }
+
   /** Revokes the key unless it already is; returns whether this call revoked it. */
   async revokeKey(id: string, at: Date): Promise<boolean> {
     const result = await this.manager.update(ApiKey, { id, revokedAt: IsNull() }, { revokedAt: at });

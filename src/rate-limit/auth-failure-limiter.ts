@@ -10,9 +10,15 @@ const THROTTLER_NAME = 'auth-failures';
 const MAX_REMEMBERED_ADDRESSES = 10_000;
 
 /**
- * Failed authentications per client address: past AUTH_FAILURES_PER_MINUTE, the address gets 429 for the
- * rest of the window (RATE_LIMIT_WINDOW_SECONDS), before any key lookup. Guessing keys then costs the guesser time, and a flood of wrong keys
- * costs the database nothing. Counted in the rate-limit storage (shared through Redis when configured).
+ * Authentication attempts per client address that are not known to succeed: every attempt with a key this
+ * instance has not accepted before is counted BEFORE its lookup, and every wrong shared secret (engine proxy
+ * secret, metrics token). Past AUTH_FAILURES_PER_MINUTE in a window (RATE_LIMIT_WINDOW_SECONDS), the address
+ * gets 429 for the rest of the window. Counting first bounds the lookups a burst can cause: a thousand
+ * concurrent wrong keys from one address cost at most the limit's worth of queries, not one each. Guessing
+ * keys then costs the guesser time, and a flood of wrong keys costs the database nothing. Counted in the
+ * rate-limit storage (shared through Redis when configured).
+ *
+ * What the guard does not count or block (known-valid keys, the engine's right secret) is its own decision.
  */
 @Injectable()
 export class AuthFailureLimiter {
@@ -25,6 +31,7 @@ export class AuthFailureLimiter {
     @Inject(rateLimitConfig.KEY) private readonly config: RateLimitConfig,
   ) {}
 
+  /** 429 when this instance knows the address to be blocked; no storage round trip. */
   assertNotBlocked(address: string): void {
     const until = this.blockedUntil.get(address);
     if (until === undefined) return;
@@ -33,7 +40,11 @@ export class AuthFailureLimiter {
     this.blockedUntil.delete(address);
   }
 
-  async recordFailure(address: string): Promise<void> {
+  /**
+   * Counts one attempt against the address: before a lookup, or for a wrong secret. Throws 429 when this
+   * attempt is past the limit (or the address already blocked), so that the caller looks nothing up.
+   */
+  async countAttempt(address: string): Promise<void> {
     const windowMs = this.config.rateLimitWindowSeconds * 1000;
     const limit = perWindow(this.config.authFailuresPerMinute, this.config.rateLimitWindowSeconds);
     const record = await this.storage.increment(`auth-failure:${address}`, windowMs, limit, windowMs, THROTTLER_NAME);

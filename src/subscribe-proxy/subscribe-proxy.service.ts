@@ -11,8 +11,8 @@ const DENY: SubscribeProxyReply = { error: { code: 103, message: 'permission den
 
 /**
  * Decides a client-side subscription from what the engine sends (HTTP proxy JSON: client, user, channel and,
- * with include_connection_meta, the connection token's `meta`): allowed only when the token names a
- * project that exists, is enabled, and whose channel policy matches the channel.
+ * with include_connection_meta, the connection token's `meta`): allowed only when the key that minted the
+ * token is an active server key of an enabled project whose channel policy matches the channel.
  */
 @Injectable()
 export class SubscribeProxyService {
@@ -22,14 +22,15 @@ export class SubscribeProxyService {
 
   async decide(request: unknown): Promise<SubscribeProxyReply> {
     const { channel, meta } = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
-    const project = readConnectionMeta(meta);
-    if (typeof channel !== 'string' || !project) return this.deny('no channel, or a connection token without a project', channel);
-    const policy = await this.policies.forEnabledProject(project.projectId).catch(() => {
+    const connection = readConnectionMeta(meta);
+    if (typeof channel !== 'string' || !connection) return this.deny('no channel, or a connection token without a project', channel);
+    const policy = await this.policies.forConnection(connection).catch(() => {
       // The engine reports a non-200 answer to the client as a temporary error; the client retries.
       throw new RetryAfterException(503, 'The project store is unavailable; retry shortly.', 2);
     });
-    if (!policy) return this.deny(`project ${project.projectId} does not exist or is disabled`, channel);
-    if (!policy.allows(channel)) return this.deny(`outside the policy of project ${project.projectId}`, channel);
+    const whose = `project ${connection.projectId}, key ${connection.keyId ?? '(none: a token from before key ids)'}`;
+    if (!policy) return this.deny(`${whose}: the key is revoked or unknown, or the project disabled or unknown`, channel);
+    if (!policy.allows(channel)) return this.deny(`outside the policy of ${whose}`, channel);
     return ALLOW;
   }
 

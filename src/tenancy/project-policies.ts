@@ -5,36 +5,61 @@ import { authConfig, type AuthConfig } from '../config/app.config';
 import { ProjectChanges } from '../projects/project-changes';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { ChannelPolicy } from './channel-policy';
+import type { ConnectionMeta } from './connection-meta';
 
-const MAX_CACHED_PROJECTS = 10_000;
+const MAX_CACHED_ENTRIES = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A usable minting key (or, for a legacy token, an enabled project): whose it is and what it may reach. */
+interface Usable {
+  projectId: string;
+  channels: ChannelPolicy;
+}
+
 /**
- * The channel policy of an enabled project, by project id: what the subscribe proxy decides with. Cached
- * like key checks (emptied by ProjectChanges, API_KEY_CACHE_TTL_SECONDS at most, served stale while the
- * database is down), so a burst of subscriptions costs one query.
+ * What the subscribe proxy decides with: the channel policy of a connection, found through the server key
+ * that minted its token. Undefined once that key is revoked or its project disabled, so revoking a key
+ * refuses its tokens' client-side subscriptions at once.
+ *
+ * One cache for every answer, kept like the guard's key checks: emptied by ProjectChanges on every change,
+ * API_KEY_CACHE_TTL_SECONDS at most otherwise, served stale (API_KEY_MAX_STALE_SECONDS) while the database
+ * is down, and a burst of subscriptions through one key costs one query.
+ *
+ * Tokens minted before key ids were recorded carry only the project; they are decided by the project
+ * (enabled, policy) until they expire, at most 3600 s after the upgrade.
  */
 @Injectable()
 export class ProjectPolicies {
-  private readonly policies: ExpiringCache<ChannelPolicy | undefined>;
+  private readonly usable: ExpiringCache<Usable | undefined>;
 
   constructor(repository: ProjectsRepository, clock: Clock, changes: ProjectChanges, @Inject(authConfig.KEY) config: AuthConfig) {
-    this.policies = new ExpiringCache({
+    this.usable = new ExpiringCache({
       ttlMs: config.apiKeyCacheTtlSeconds * 1000,
       maxStaleMs: config.apiKeyMaxStaleSeconds * 1000,
-      maxEntries: MAX_CACHED_PROJECTS,
+      maxEntries: MAX_CACHED_ENTRIES,
       clock,
-      load: async (projectId) => {
-        const project = await repository.findProject(projectId);
-        return project && !project.disabledAt ? new ChannelPolicy(project.channelPatterns) : undefined;
+      load: async (entry) => {
+        const [kind, id] = entry.split(':');
+        if (kind === 'project') {
+          const project = await repository.findProject(id);
+          return project && !project.disabledAt
+            ? { projectId: project.id, channels: new ChannelPolicy(project.channelPatterns) }
+            : undefined;
+        }
+        const key = await repository.findKeyWithProject(id);
+        if (!key || key.revokedAt || key.kind !== 'server' || key.project.disabledAt) return undefined;
+        return { projectId: key.projectId, channels: new ChannelPolicy(key.project.channelPatterns) };
       },
     });
-    changes.onChange(() => this.policies.clear());
+    changes.onChange(() => this.usable.clear());
   }
 
-  /** undefined: no such project, or it is disabled. */
-  forEnabledProject(projectId: string): Promise<ChannelPolicy | undefined> {
-    if (!UUID.test(projectId)) return Promise.resolve(undefined);
-    return this.policies.get(projectId);
+  /** undefined: the token's key is unknown or revoked, or its project unknown or disabled. */
+  async forConnection(meta: ConnectionMeta): Promise<ChannelPolicy | undefined> {
+    const { projectId, keyId } = meta;
+    if (!UUID.test(projectId) || (keyId !== undefined && !UUID.test(keyId))) return undefined;
+    const usable = await this.usable.get(keyId === undefined ? `project:${projectId}` : `key:${keyId}`);
+    // Both ids come from our own signature; a mismatch means a token this service never minted.
+    return usable?.projectId === projectId ? usable.channels : undefined;
   }
 }

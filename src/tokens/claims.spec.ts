@@ -2,7 +2,7 @@ import { buildConnectionClaims, buildSubscriptionClaims, effectiveTtl } from './
 
 const NOW_MS = 1_800_000_000_123;
 const NOW_S = 1_800_000_000;
-const META = { projectId: 'p-1' };
+const META = { projectId: 'p-1', keyId: 'k-1' };
 
 describe('claims', () => {
   it('builds connection claims in seconds, with the project in meta, and channels and info only when given', () => {

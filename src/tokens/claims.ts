@@ -9,7 +9,7 @@ export interface ConnectionClaims {
   exp: number;
   channels?: string[];
   info?: Record<string, unknown>;
-  /** Server-side only: which project the connection belongs to (read by the subscribe proxy). */
+  /** Server-side only: which project and key the connection belongs to (read by the subscribe proxy). */
   meta: ConnectionMeta;
 }
 

@@ -41,12 +41,13 @@ describe('TokensController (real pipe and guard, stubbed service)', () => {
         {
           provide: ApiKeyAuthenticator,
           useValue: {
+            isKnownValid: () => false,
             check: (key: string): Promise<KeyCheck> =>
               Promise.resolve(key === GOOD_KEY ? { ok: true, project: PROJECT } : { ok: false, reason: 'unknown' }),
           },
         },
-        { provide: AdminKeyAuthenticator, useValue: { check: () => Promise.resolve(undefined) } },
-        { provide: AuthFailureLimiter, useValue: { assertNotBlocked: () => undefined, recordFailure: () => Promise.resolve() } },
+        { provide: AdminKeyAuthenticator, useValue: { isKnownValid: () => false, check: () => Promise.resolve(undefined) } },
+        { provide: AuthFailureLimiter, useValue: { assertNotBlocked: () => undefined, countAttempt: () => Promise.resolve() } },
         { provide: PinoLogger, useValue: { assign: () => undefined } },
         { provide: authConfig.KEY, useValue: parseEnv({}) },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -32,7 +32,7 @@ export class TokensService {
 
   createConnectionToken(project: AuthenticatedProject, request: CreateTokenDto): TokenResponseDto {
     assertChannelsAllowed(project, request.channels ?? []);
-    const claims = buildConnectionClaims(request, connectionMeta(project.projectId), this.clock.now());
+    const claims = buildConnectionClaims(request, connectionMeta(project.projectId, project.keyId), this.clock.now());
     const token = this.sign(claims);
     this.metrics.tokenMinted(project.projectSlug, 'connection');
     return { token, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
