@@ -23,7 +23,12 @@ describeWithEngine('realtime connections per client address (MAX_PROXIED_WEBSOCK
     engine = await startTestEngine(port);
     // Requests arrive "through a proxy" on loopback, which reports the client in X-Forwarded-For.
     app = await createTestApp({
-      env: { CENTRIFUGO_UPSTREAM_URL: engine.url, MAX_PROXIED_WEBSOCKETS: '100', MAX_PROXIED_WEBSOCKETS_PER_ADDRESS: '2', TRUST_PROXY: 'loopback' },
+      env: {
+        CENTRIFUGO_UPSTREAM_URL: engine.url,
+        MAX_PROXIED_WEBSOCKETS: '100',
+        MAX_PROXIED_WEBSOCKETS_PER_ADDRESS: '2',
+        TRUST_PROXY: 'loopback',
+      },
     });
     await app.listen(port, '127.0.0.1');
   });
