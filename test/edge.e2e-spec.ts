@@ -27,6 +27,7 @@ describeWithEngine('realtime connections per client address (MAX_PROXIED_WEBSOCK
         CENTRIFUGO_UPSTREAM_URL: engine.url,
         MAX_PROXIED_WEBSOCKETS: '100',
         MAX_PROXIED_WEBSOCKETS_PER_ADDRESS: '2',
+        HEADERS_TIMEOUT_MS: '1000',
         TRUST_PROXY: 'loopback',
       },
     });
@@ -99,6 +100,12 @@ describeWithEngine('realtime connections per client address (MAX_PROXIED_WEBSOCK
     expect((await open({ localAddress: '127.0.0.3' })).socket).toBeDefined();
     expect((await open({ localAddress: '127.0.0.3' })).status).toBe(503);
     expect((await open({ localAddress: '127.0.0.2' })).socket).toBeDefined();
+  });
+
+  it('keeps a quiet WebSocket open past HEADERS_TIMEOUT_MS: the silent-connection limit ends at the upgrade', async () => {
+    const { socket } = await open({ forwardedFor: '192.0.2.77' });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(socket!.readyState).toBe(WebSocket.OPEN);
   });
 });
 
