@@ -46,6 +46,8 @@ const GC_ON_MESSAGE = "data:text/javascript,process.on('message',(m)=>m==='gc'&&
 const APP_ENV = {
   METRICS_TOKEN,
   MAX_PROXIED_WEBSOCKETS: String(MAX_PROXIED),
+  // Every bench client connects from 127.0.0.1: the per-address cap must not refuse them either.
+  MAX_PROXIED_WEBSOCKETS_PER_ADDRESS: String(MAX_PROXIED),
   // The IPC message 'gc' (stack.app.send) makes the app collect its garbage before a memory reading. Not a signal:
   // Nest's shutdown hooks take SIGUSR2 as well. The channel is unref'd so that it alone never keeps the app up.
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc --import=${GC_ON_MESSAGE}`.trim(),

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -38,6 +39,8 @@ export function setupApp(app: NestExpressApplication): void {
 /**
  * A connection must deliver its request headers within headersTimeoutMs and its whole request within
  * 30 s (Node checks every second instead of every 30 s), so that idle half-open connections cannot pile up.
+ * Node's headersTimeout only starts at a request's first byte, so a connection that sends nothing at all is
+ * closed by closeSilentConnections; between requests, Node's keepAliveTimeout closes idle connections.
  * Responses are not limited: streams through /realtime last as long as they need.
  */
 function limitSlowClients(app: NestExpressApplication, headersTimeoutMs: number): void {
@@ -47,6 +50,26 @@ function limitSlowClients(app: NestExpressApplication, headersTimeoutMs: number)
   server.headersTimeout = headersTimeoutMs;
   server.requestTimeout = Math.max(headersTimeoutMs, 30_000);
   server.connectionsCheckingInterval = 1000;
+  closeSilentConnections(server, headersTimeoutMs);
+}
+
+/**
+ * Closes a new connection that sends nothing for `ms`, so that sockets which never send a byte cannot hold
+ * file descriptors forever. The limit ends at the first request (or upgrade): from then on Node's own
+ * timeouts apply, and long responses (SSE, HTTP streaming) and upgraded WebSockets are never cut.
+ */
+function closeSilentConnections(server: Server, ms: number): void {
+  const silent = new WeakSet<Socket>();
+  server.on('connection', (socket: Socket) => {
+    silent.add(socket);
+    // Node's own 'timeout' listener destroys a socket with no request and no response in progress.
+    socket.setTimeout(ms);
+  });
+  const spoke = (request: IncomingMessage) => {
+    if (silent.delete(request.socket)) request.socket.setTimeout(0);
+  };
+  server.on('request', spoke);
+  server.on('upgrade', spoke);
 }
 
 /**

@@ -119,6 +119,22 @@ describe('deployment files', () => {
     expect(scale.services.nginx.volumes).toEqual(['./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro']);
     expect(scale.services.nginx.ports).toEqual(['127.0.0.1:8080:80']);
     expect(scale.services.centrifugo.environment.CENTRIFUGO_CLIENT_ALLOWED_ORIGINS).toBe('http://localhost:8080');
+    // The app trusts nginx's own fixed address, not the network every container shares.
+    expect(scale.services.app.environment.TRUST_PROXY).toBe(scale.services.nginx.networks.default.ipv4_address);
+  });
+
+  it('trust X-Forwarded-For from the proxy alone, never from a whole private range', () => {
+    const trusted = [
+      appContainer.env.find((e: { name: string }) => e.name === 'TRUST_PROXY').value as string,
+      compose.services.app.environment.TRUST_PROXY as string | undefined,
+    ].filter((value): value is string => value !== undefined);
+    expect(trusted.length).toBeGreaterThan(0);
+    for (const value of trusted)
+      for (const entry of value.split(',')) {
+        expect(entry).not.toMatch(/^(true|uniquelocal|linklocal|\d+)$/i);
+        const prefix = /\/(\d+)$/.exec(entry)?.[1];
+        if (prefix) expect(Number(prefix)).toBeGreaterThanOrEqual(24);
+      }
   });
 
   it("open the engine's API port in Kubernetes to the app only, and point the app at it", () => {
@@ -200,7 +216,10 @@ describe('deployment files', () => {
     }
     expect(routedToApp('/internal/centrifugo/subscribe')).toBe(false);
     expect(routedToApp('/metrics')).toBe(false);
-    expect(nginx).toMatch(/location \/internal\/ \{\s*return 404;\s*\}/);
+    expect(nginx).toMatch(/location ~\* \^\/\(internal\|metrics\)\(\/\|\$\) \{\s*return 404;\s*\}/);
+    // A client's own X-Forwarded-For is never passed on as if nginx had seen it.
+    expect(nginx).not.toMatch(/X-Forwarded-For \$proxy_add_x_forwarded_for/);
+    expect(nginx.match(/proxy_set_header X-Forwarded-For \$remote_addr;/g)).toHaveLength(2);
     expect(Number(engineIngress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThan(25);
     expect(nginx).toMatch(/location \/realtime\/connection\/ \{[^}]*proxy_set_header Upgrade \$http_upgrade;[^}]*proxy_read_timeout 60s;/);
   });

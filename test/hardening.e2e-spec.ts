@@ -363,7 +363,10 @@ describeWithEngine('the cap on proxied WebSockets', () => {
   beforeAll(async () => {
     port = await freePort();
     engine = await startTestEngine(port);
-    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, MAX_PROXIED_WEBSOCKETS: '2' } });
+    // Every socket here comes from 127.0.0.1: its own cap (test/edge.e2e-spec.ts) must not be the one hit.
+    app = await createTestApp({
+      env: { CENTRIFUGO_UPSTREAM_URL: engine.url, MAX_PROXIED_WEBSOCKETS: '2', MAX_PROXIED_WEBSOCKETS_PER_ADDRESS: '2' },
+    });
     await app.listen(port, '127.0.0.1');
     url = `ws://127.0.0.1:${port}/realtime/connection/websocket`;
   });

@@ -110,6 +110,21 @@ describeWithEngine('Prometheus metrics at /metrics', () => {
     expect(sample(await scrape(), 'xshathra_proxied_websockets')).toBe(0);
   });
 
+  it('labels unknown paths `unmatched` and proxied ones `/realtime/*`, never a catch-all pattern or a raw URL', async () => {
+    await http().get('/no-such-route/4711').expect(404);
+    await http().get('/realtime/no-such-engine-path').expect(404);
+    await http().get('/realtime/health').expect(200);
+    const text = await scrape();
+    const count = (route: string, status: string) =>
+      sample(text, 'xshathra_http_request_duration_seconds_count', { method: 'GET', route, status });
+    expect(count('unmatched', '404')).toBeGreaterThanOrEqual(1);
+    expect(count('/realtime/*', '404')).toBeGreaterThanOrEqual(1);
+    expect(count('/realtime/*', '200')).toBeGreaterThanOrEqual(1);
+    const routes = new Set([...text.matchAll(/route="([^"]*)"/g)].map((match) => match[1]));
+    expect([...routes].filter((route) => route.includes('*') && route !== '/realtime/*')).toEqual([]);
+    expect(text).not.toContain('4711');
+  });
+
   it('answers only the metrics token', async () => {
     expect((await http().get('/metrics').expect(401)).body).toEqual({ statusCode: 401, error: 'Missing or wrong metrics token.' });
     await http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}x`).expect(401);

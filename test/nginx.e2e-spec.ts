@@ -8,6 +8,7 @@ import { TEST_PROXY_SECRET } from './support/app';
 import { ALLOWED_ORIGIN, describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, websocketWithOrigin } from './support/realtime-client';
 
+const METRICS_TOKEN = 'metrics-token-behind-nginx';
 const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 const nginxMissing = !existsSync(NGINX) && process.env.REQUIRE_NGINX !== '1';
 if (nginxMissing) process.stderr.write(`\n!!! SKIPPING the nginx routing test: no nginx at ${NGINX} (apt-get install nginx)\n\n`);
@@ -24,7 +25,11 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
     const clients = new ClientPool();
 
     beforeAll(async () => {
-      ({ engine, app, auth } = await startEngineAndApp('Behind nginx'));
+      // As deployed: the app trusts its nginx (here on loopback) to report the client's address, and has a
+      // metrics route that the edge must not serve. Three failed authentications block an address.
+      ({ engine, app, auth } = await startEngineAndApp('Behind nginx', {
+        env: { TRUST_PROXY: 'loopback', METRICS_TOKEN, AUTH_FAILURES_PER_MINUTE: '3' },
+      }));
 
       const appPort = (app.getHttpServer().address() as { port: number }).port;
       const nginxPort = await freePort();
@@ -87,12 +92,15 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
       }
     });
 
-    it("does not pass the app's engine-only subscribe proxy through", async () => {
+    it("does not pass the app's engine-only subscribe proxy or its metrics through, in any case or with a trailing slash", async () => {
       for (const path of [
         '/internal/centrifugo/subscribe',
         '//internal/centrifugo/subscribe',
         '/api/../internal/centrifugo/subscribe',
-        '/metrics',
+        '/INTERNAL/centrifugo/subscribe',
+        '/Internal/Centrifugo/Subscribe',
+        '/%69nternal/centrifugo/subscribe',
+        '/internal/centrifugo/subscribe/',
       ]) {
         const response = await fetch(`${origin}${path}`, {
           method: 'POST',
@@ -101,6 +109,30 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
         });
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
       }
+      for (const path of ['/metrics', '/METRICS', '/Metrics', '/metrics/', '//metrics', '/%6detrics']) {
+        const response = await fetch(`${origin}${path}`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+        expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      }
+      // The app itself serves both (its routing ignores case): only nginx keeps them private.
+      const appOrigin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+      expect((await fetch(`${appOrigin}/METRICS`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
+    });
+
+    // Last: it leaves this address blocked for the rest of the window.
+    it('counts a client by the address nginx saw, whatever X-Forwarded-For it sends', async () => {
+      const token = (forwardedFor: string, key: string) =>
+        fetch(`${origin}/api/realtime/token`, {
+          method: 'POST',
+          headers: { Authorization: `apikey ${key}`, 'Content-Type': 'application/json', 'X-Forwarded-For': forwardedFor },
+          body: JSON.stringify({ userId: 'u' }),
+        });
+      // Failures, each claiming another address, are all counted against the one nginx saw: the fourth is
+      // refused, and a fifth claimed address is blocked too, even with a valid key.
+      const statuses = [];
+      for (const spoofed of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'])
+        statuses.push((await token(spoofed, 'xs_sk_guessed')).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      expect((await token('203.0.113.5', auth.slice('apikey '.length))).status).toBe(429);
     });
   });
 });

@@ -52,13 +52,22 @@ export function loggerParams(config: Pick<HttpConfig, 'logLevel' | 'logFormat'>)
         censor: '[redacted]',
       },
       serializers: {
-        // pino-http hands serializers its own view of the request (id, method, url, headers, remoteAddress).
-        req: (req: { id?: unknown; method?: string; url?: string; headers?: IncomingMessage['headers']; remoteAddress?: string }) => ({
+        // pino-http hands serializers its own view of the request (id, method, url, headers, remoteAddress,
+        // and the request itself as `raw`).
+        req: (req: {
+          id?: unknown;
+          method?: string;
+          url?: string;
+          headers?: IncomingMessage['headers'];
+          remoteAddress?: string;
+          raw?: { ip?: string };
+        }) => ({
           id: req.id,
           method: req.method,
           url: redactUrl(req.url),
           userAgent: req.headers?.['user-agent'],
-          remoteAddress: req.remoteAddress,
+          // The client's address as Express resolves it (TRUST_PROXY), as rate limits count it; not the proxy's.
+          remoteAddress: req.raw?.ip ?? req.remoteAddress,
         }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
         // pino-http attaches a synthetic error to every 5xx line; its stack says nothing. Real failures are

@@ -61,6 +61,7 @@ const ENGINE_KEYS = [
   'engineApiKey',
   'engineTimeoutMs',
   'maxProxiedWebSockets',
+  'maxProxiedWebSocketsPerAddress',
   'trustProxy',
 ] as const;
 export const engineConfig = registerAs('engine', slice(ENGINE_KEYS));

@@ -22,6 +22,7 @@ describe('parseEnv', () => {
       trustProxy: false,
       headersTimeoutMs: 10_000,
       maxProxiedWebSockets: 10_000,
+      maxProxiedWebSocketsPerAddress: 1000,
       rateLimitPerMinute: 6000,
       authFailuresPerMinute: 30,
       rateLimitWindowSeconds: 60,
@@ -82,6 +83,13 @@ describe('parseEnv', () => {
     ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
   ])('reads TRUST_PROXY=%p as Express does', (raw, value) => {
     expect(parseEnv({ TRUST_PROXY: raw }).trustProxy).toEqual(value);
+  });
+
+  it('caps realtime connections per address at 10 % of MAX_PROXIED_WEBSOCKETS (at least 1) unless set', () => {
+    expect(parseEnv({ MAX_PROXIED_WEBSOCKETS: '250' }).maxProxiedWebSocketsPerAddress).toBe(25);
+    expect(parseEnv({ MAX_PROXIED_WEBSOCKETS: '5' }).maxProxiedWebSocketsPerAddress).toBe(1);
+    expect(parseEnv({ MAX_PROXIED_WEBSOCKETS_PER_ADDRESS: '3' }).maxProxiedWebSocketsPerAddress).toBe(3);
+    expect(() => parseEnv({ MAX_PROXIED_WEBSOCKETS_PER_ADDRESS: '0' })).toThrow(ConfigError);
   });
 
   it('refuses a TRUST_PROXY that is not an address list', () => {

@@ -42,6 +42,8 @@ export interface AppConfig {
   headersTimeoutMs: number;
   /** Proxied WebSockets one instance holds at most; further handshakes get 503. */
   maxProxiedWebSockets: number;
+  /** Of those, what one client address may hold, so that one address cannot take them all. */
+  maxProxiedWebSocketsPerAddress: number;
   /** Requests per minute a project may make, unless it has its own limit. */
   rateLimitPerMinute: number;
   /** Failed authentications per minute one client address may make before it is refused for a window. */
@@ -83,6 +85,7 @@ export const CONFIG_ENV_NAMES = [
   'TRUST_PROXY',
   'HEADERS_TIMEOUT_MS',
   'MAX_PROXIED_WEBSOCKETS',
+  'MAX_PROXIED_WEBSOCKETS_PER_ADDRESS',
   'RATE_LIMIT_PER_MINUTE',
   'AUTH_FAILURES_PER_MINUTE',
   'RATE_LIMIT_WINDOW_SECONDS',
@@ -168,6 +171,8 @@ export function parseEnv(env: Env): AppConfig {
     refuseWeakSecret('METRICS_TOKEN', metricsToken, 0);
   }
 
+  const maxProxiedWebSockets = integer(env, 'MAX_PROXIED_WEBSOCKETS', 10_000, 1, 1_000_000);
+
   return {
     nodeEnv,
     isProduction,
@@ -187,7 +192,15 @@ export function parseEnv(env: Env): AppConfig {
     apiKeyMaxStaleSeconds: integer(env, 'API_KEY_MAX_STALE_SECONDS', 300, 0, 3600),
     trustProxy: trustProxy(env),
     headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 120_000),
-    maxProxiedWebSockets: integer(env, 'MAX_PROXIED_WEBSOCKETS', 10_000, 1, 1_000_000),
+    maxProxiedWebSockets,
+    // 10 % of the instance's cap by default: one address (a NAT, or an attacker) never takes every slot.
+    maxProxiedWebSocketsPerAddress: integer(
+      env,
+      'MAX_PROXIED_WEBSOCKETS_PER_ADDRESS',
+      Math.max(1, Math.floor(maxProxiedWebSockets / 10)),
+      1,
+      1_000_000,
+    ),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3600),

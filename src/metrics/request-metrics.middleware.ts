@@ -29,6 +29,8 @@ export class RequestMetrics {
 
 function routeOf(request: Request): string {
   const pattern = (request.route as { path?: string } | undefined)?.path;
-  if (pattern) return pattern;
+  // Module middleware bound to every path (`{/*splat}`) leaves its catch-all as req.route when no
+  // controller route follows; the controllers' own patterns never hold a wildcard.
+  if (pattern && !pattern.includes('*')) return pattern;
   return request.originalUrl.startsWith('/realtime/') ? '/realtime/*' : 'unmatched';
 }

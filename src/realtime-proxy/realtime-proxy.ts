@@ -3,17 +3,24 @@ import type { Socket } from 'node:net';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import proxyAddr from 'proxy-addr';
 import { errorBody } from '../common/error-body';
 import { engineFailure } from '../engine/engine-failure';
 import { forwardedHeaders, trustFunction, type TrustFunction } from '../common/trust-proxy';
 import { engineConfig, type EngineConfig } from '../config/app.config';
 import { Metrics } from '../metrics/metrics';
+import { ConnectionSlots } from './connection-slots';
 import { fileLimitWarning } from './file-limit';
 import { engineFacingPath } from './realtime-paths';
 
-/** Upstream time limits: generous for streams (Centrifugo pings every 25 s), short for a WebSocket handshake. */
+/**
+ * Upstream time limits: generous for streams (Centrifugo pings every 25 s), short for a WebSocket handshake;
+ * /realtime/health gets ENGINE_TIMEOUT_MS, as every other engine call.
+ */
 const PROXY_TIMEOUT_MS = 60_000;
 const UPGRADE_TIMEOUT_MS = 10_000;
+/** What a client refused at a connection cap is told to wait: slots free up as connections close. */
+const RETRY_AFTER_SECONDS = 5;
 /** Credentials meant for us (or for another site on this origin), and client claims about earlier hops. */
 const HEADERS_NOT_PASSED_ON = [
   'authorization',
@@ -30,8 +37,9 @@ const HEADERS_NOT_PASSED_ON = [
  * The same-origin /realtime surface: HTTP and WebSocket upgrades for /realtime/health and
  * /realtime/connection/* go to the engine; other /realtime paths fall through to the 404 handler.
  * Engine down → 502 (HTTP) or a refused upgrade; a dropped upstream closes the client's socket. At most
- * MAX_PROXIED_WEBSOCKETS proxied connections (WebSockets and HTTP streams) per instance; beyond that the
- * handshake is refused, or the request answered, with 503.
+ * MAX_PROXIED_WEBSOCKETS proxied connections (WebSockets and HTTP streams) per instance, and
+ * MAX_PROXIED_WEBSOCKETS_PER_ADDRESS per client address; beyond that the handshake is refused, or the
+ * request answered, with 503 and Retry-After.
  */
 @Injectable()
 export class RealtimeProxy implements BeforeApplicationShutdown {
@@ -39,19 +47,20 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   private readonly proxy?: RequestHandler;
   /** Client sockets of proxied WebSockets: a shutdown closes them instead of waiting on them forever. */
   private readonly upgradedSockets = new Set<Socket>();
-  /** Proxied HTTP requests to /connection/* in progress: SSE and HTTP-streaming connections last as long as WebSockets. */
-  private openStreams = 0;
-  private readonly maxConnections: number;
+  /** WebSockets and HTTP requests to /connection/* (SSE and HTTP streaming last as long as WebSockets). */
+  private readonly slots: ConnectionSlots;
   private readonly trust: TrustFunction;
+  private readonly healthTimeoutMs: number;
 
   constructor(
     @Inject(engineConfig.KEY) config: EngineConfig,
     private readonly metrics: Metrics,
   ) {
-    this.maxConnections = config.maxProxiedWebSockets;
+    this.slots = new ConnectionSlots(config.maxProxiedWebSockets, config.maxProxiedWebSocketsPerAddress);
     this.trust = trustFunction(config.trustProxy);
+    this.healthTimeoutMs = config.engineTimeoutMs;
     // A production concern; a development machine rarely holds thousands of connections (and boots quietly).
-    const fileLimit = fileLimitWarning(this.maxConnections);
+    const fileLimit = fileLimitWarning(config.maxProxiedWebSockets);
     if (fileLimit) this.logger[config.isProduction ? 'warn' : 'debug'](fileLimit);
     if (!config.engineUrl) return;
     const { engineUrl } = config;
@@ -64,15 +73,18 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
       xfwd: false, // X-Forwarded-* are built in passOn from what we can vouch for; Origin passes untouched
       changeOrigin: false,
       agent: new Agent({ keepAlive: true }), // no TCP handshake per proxied HTTP request
-      proxyTimeout: PROXY_TIMEOUT_MS,
+      // No proxyTimeout: it ends the upstream request without an error, which reads as 502; see limitTime.
       upgradeTimeout: UPGRADE_TIMEOUT_MS,
       pathFilter: (_path, req) => engineFacingPath(req.url) !== undefined,
       pathRewrite: (path) => engineFacingPath(path)! + queryOf(path),
       // Our error handler replaces the default plain-text one: errors keep the service's JSON shape.
       on: {
-        proxyReq: (proxyReq, req) => this.passOn(proxyReq, req),
+        proxyReq: (proxyReq, req) => {
+          this.passOn(proxyReq, req);
+          limitTime(proxyReq, this.timeoutFor(req));
+        },
         proxyReqWs: (proxyReq, req) => this.passOn(proxyReq, req),
-        error: (error, _req, res) => this.onProxyError(error, res),
+        error: (error, req, res) => this.onProxyError(error, req, res),
       },
     });
   }
@@ -85,10 +97,12 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
     req.url = req.originalUrl;
     if (!this.proxy) return sendError(res, 502, 'The realtime engine is not configured: set CENTRIFUGO_UPSTREAM_URL.');
     if (path.startsWith('/connection/')) {
-      if (this.atCapacity())
-        return sendError(res, 503, 'This instance holds as many realtime connections as it may (MAX_PROXIED_WEBSOCKETS); retry.');
-      this.openStreams++;
-      res.once('close', () => this.openStreams--);
+      const slot = this.takeSlot(req);
+      if (typeof slot === 'string') {
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        return sendError(res, 503, slot);
+      }
+      res.once('close', slot);
     }
     // Errors were answered by onProxyError; only "not for me" continues to the next handler.
     void this.proxy(req, res, (error?: unknown) => (error ? undefined : next()));
@@ -98,22 +112,38 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   readonly handleUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
     if (engineFacingPath(req.url) === undefined) return refuseUpgrade(socket, 404, 'Not Found');
     if (!this.proxy) return refuseUpgrade(socket, 502, 'Bad Gateway');
-    if (this.atCapacity()) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    const slot = this.takeSlot(req);
+    if (typeof slot === 'string') return refuseUpgrade(socket, 503, 'Service Unavailable', `Retry-After: ${RETRY_AFTER_SECONDS}\r\n`);
     this.upgradedSockets.add(socket);
     this.metrics.proxiedWebSocketsNow(this.upgradedSockets.size);
     socket.once('close', () => {
+      slot();
       this.upgradedSockets.delete(socket);
       this.metrics.proxiedWebSocketsNow(this.upgradedSockets.size);
     });
     this.proxy.upgrade(req, socket, head);
   };
 
-  /** WebSockets and HTTP streams together count against MAX_PROXIED_WEBSOCKETS. */
-  private atCapacity(): boolean {
-    const held = this.upgradedSockets.size + this.openStreams;
-    if (held < this.maxConnections) return false;
-    this.logger.warn(`Refused a realtime connection: this instance already holds ${held} (MAX_PROXIED_WEBSOCKETS)`);
-    return true;
+  /**
+   * A connection slot for the request's client address, resolved as Express resolves `req.ip` (upgrades
+   * never reach Express): its release function, or the sentence a refused client gets.
+   */
+  private takeSlot(req: IncomingMessage): (() => void) | string {
+    const address = proxyAddr(req, this.trust);
+    const slot = this.slots.take(address);
+    if ('release' in slot) return slot.release;
+    if (slot.refused === 'instance') {
+      this.logger.warn(`Refused a realtime connection: this instance already holds ${slot.held} (MAX_PROXIED_WEBSOCKETS)`);
+      return 'This instance holds as many realtime connections as it may (MAX_PROXIED_WEBSOCKETS); retry.';
+    }
+    this.logger.warn(`Refused a realtime connection from ${address}: it already holds ${slot.held} (MAX_PROXIED_WEBSOCKETS_PER_ADDRESS)`);
+    return 'This address holds as many realtime connections as it may (MAX_PROXIED_WEBSOCKETS_PER_ADDRESS); retry.';
+  }
+
+  /** The engine's /health answers within ENGINE_TIMEOUT_MS like every engine call; streams get longer. */
+  private timeoutFor(req: IncomingMessage): number {
+    // The proxy has rewritten req.url by now; Express keeps what the client asked for.
+    return engineFacingPath((req as Request).originalUrl) === '/health' ? this.healthTimeoutMs : PROXY_TIMEOUT_MS;
   }
 
   attachTo(server: Server): void {
@@ -130,11 +160,11 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
     for (const [name, value] of Object.entries(forwardedHeaders(req, this.trust))) proxyReq.setHeader(name, value);
   }
 
-  private onProxyError(error: Error, res: ServerResponse | Socket): void {
+  private onProxyError(error: Error, req: IncomingMessage, res: ServerResponse | Socket): void {
     this.logger.warn(`Engine proxy error: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
     if ('writeHead' in res) {
       if (res.headersSent) return void res.destroy();
-      const failure = engineFailure(error, PROXY_TIMEOUT_MS);
+      const failure = engineFailure(error, this.timeoutFor(req));
       return sendError(res, failure.getStatus(), failure.message);
     }
     // Nothing written yet: the handshake never reached the engine, so the client can still get an HTTP answer.
@@ -154,7 +184,13 @@ function sendError(res: ServerResponse, statusCode: number, error: string): void
   res.end(JSON.stringify(errorBody(statusCode, error)));
 }
 
-function refuseUpgrade(socket: Socket, statusCode: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${statusCode} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** Ends the upstream request with a timeout error (→ 504) when the engine stays silent for `ms`. */
+function limitTime(proxyReq: ClientRequest, ms: number): void {
+  proxyReq.setTimeout(ms, () => proxyReq.destroy(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })));
+}
+
+/** An HTTP answer on a socket that asked to upgrade (`headers`: extra header lines, each ending in CRLF). */
+function refuseUpgrade(socket: Socket, statusCode: number, reason: string, headers = ''): void {
+  socket.end(`HTTP/1.1 ${statusCode} ${reason}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroySoon?.();
 }
