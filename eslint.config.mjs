@@ -1,4 +1,5 @@
-// typescript-eslint's recommended type-checked rules over the sources, the specs and the scripts.
+// typescript-eslint's recommended type-checked rules over the sources, the specs and the scripts; the benchmarks
+// (plain JavaScript) with the recommended rules.
 import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -14,9 +15,8 @@ export default tseslint.config(
       'test-artifacts/',
       'public/',
       'examples/',
-      'bench/',
-      '*.mjs',
       'jest.config.js',
+      '.dependency-cruiser.cjs',
     ],
   },
   eslint.configs.recommended,
@@ -30,6 +30,16 @@ export default tseslint.config(
       // `_name` marks a parameter kept for its position (Nest's decorators and callbacks).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The benchmarks and this file are plain JavaScript modules: linted, without type information.
+    files: ['**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['bench/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Specs read untyped JSON bodies and drive clients whose events are untyped; asserting on them is their job.

@@ -7,10 +7,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// The dev launchers come from the sources (compiled on load by ts-node), not from dist/: the bench depends on
+// what they do, not on where the build puts them. The app itself runs built, as `npm run start:prod` runs it.
 const require = createRequire(import.meta.url);
-const { startLocalEngine } = require('../dist/src/dev/local-engine.js');
-const { findOrBuildEngine } = require('../dist/src/dev/dev-engine.js');
-const { freePort } = require('../dist/src/dev/ports.js');
+require('ts-node').register({ transpileOnly: true, project: new URL('../tsconfig.json', import.meta.url).pathname });
+const { startLocalEngine } = require('../src/dev/local-engine.ts');
+const { findOrBuildEngine } = require('../src/dev/dev-engine.ts');
+const { freePort } = require('../src/platform/ports.ts');
 
 /**
  * Starts the engine and the app. `script` runs the app (bench/profiled-main.cjs: under the profiler); `env` adds

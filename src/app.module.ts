@@ -1,48 +1,33 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import { AdminModule } from './admin/admin.module';
-import { AuthModule } from './auth/auth.module';
-import { ChannelsModule } from './channels/channels.module';
-import { CommonModule } from './common/common.module';
-import { JsonBodyMiddleware } from './common/json-body.middleware';
-import { loggerParams } from './common/logging';
-import { httpConfig, type HttpConfig } from './config/app.config';
-import { AppConfigModule } from './config/config.module';
-import { DatabaseModule } from './database/database.module';
-import { ENTITIES } from './entities';
-import { HealthModule } from './health/health.module';
-import { MetricsModule } from './metrics/metrics.module';
-import { ProjectsModule } from './projects/projects.module';
-import { PublishModule } from './publish/publish.module';
-import { RealtimeProxyMiddleware } from './realtime-proxy/realtime-proxy.middleware';
-import { RealtimeProxyModule } from './realtime-proxy/realtime-proxy.module';
-import { SubscribeProxyModule } from './subscribe-proxy/subscribe-proxy.module';
-import { TestPageModule } from './test-page/test-page.module';
-import { TokensModule } from './tokens/tokens.module';
+import { Module } from '@nestjs/common';
+import { AdminModule } from './api/admin/admin.module';
+import { SubscribeProxyModule } from './api/engine-hooks/subscribe-proxy.module';
+import { HealthModule } from './api/operations/health/health.module';
+import { MetricsEndpointModule } from './api/operations/metrics-endpoint.module';
+import { TestPageModule } from './api/operations/test-page/test-page.module';
+import { ServerApiModule } from './api/server/server-api.module';
+import { HttpPipelineModule } from './app.setup';
+import { ENTITIES } from './domain/entities';
+import { ProjectsModule } from './domain/projects/projects.module';
+import { CommonModule } from './platform/clock.module';
+import { AppConfigModule } from './platform/config/config.module';
+import { DatabaseModule } from './platform/database/database.module';
+import { MetricsModule } from './platform/metrics/metrics.module';
 
+/** The application: the platform at the bottom, the domain, the HTTP pipeline, and the APIs by caller. */
 @Module({
   imports: [
     AppConfigModule,
     CommonModule,
     MetricsModule,
-    LoggerModule.forRootAsync({ inject: [httpConfig.KEY], useFactory: (config: HttpConfig) => loggerParams(config) }),
     DatabaseModule.forRoot(ENTITIES),
     ProjectsModule,
-    AuthModule,
-    TokensModule,
-    PublishModule,
-    ChannelsModule,
+    HttpPipelineModule,
+    ServerApiModule,
     SubscribeProxyModule,
     AdminModule,
     HealthModule,
-    RealtimeProxyModule,
+    MetricsEndpointModule,
     TestPageModule,
   ],
 })
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // After the request logger (LoggerModule), the /realtime proxy first, so that the body parser never
-    // consumes a body meant for the engine.
-    consumer.apply(RealtimeProxyMiddleware, JsonBodyMiddleware).forRoutes('*path');
-  }
-}
+export class AppModule {}

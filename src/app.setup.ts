@@ -1,123 +1,79 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { trustFunction } from './common/trust-proxy';
-import { StrictValidationPipe } from './common/validation';
-import { ShutdownDrain } from './health/shutdown-drain';
-import { RequestMetrics } from './metrics/request-metrics.middleware';
-import { httpConfig, type HttpConfig } from './config/app.config';
-import { RealtimeProxy } from './realtime-proxy/realtime-proxy';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import { DOCS_PATH, setupOpenApi } from './api/operations/openapi';
+import { RealtimeProxy } from './api/realtime-proxy/realtime-proxy';
+import { RealtimeProxyMiddleware } from './api/realtime-proxy/realtime-proxy.middleware';
+import { RealtimeProxyModule } from './api/realtime-proxy/realtime-proxy.module';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { AuthGuard } from './http/auth/auth.guard';
+import { AuthModule } from './http/auth/auth.module';
+import { JsonBodyMiddleware } from './http/json-body.middleware';
+import { loggerParams } from './http/logging';
+import { ProjectRateLimitGuard } from './http/rate-limit/project-rate-limit.guard';
+import { RequestMetrics } from './http/request-metrics.middleware';
+import { securityHeaders } from './http/security-headers';
+import { limitSlowClients } from './http/server-limits';
+import { ShutdownDrain } from './http/shutdown-drain';
+import { trustFunction } from './http/trust-proxy';
+import { StrictValidationPipe } from './http/validation';
+import { httpConfig, type HttpConfig } from './platform/config/app.config';
 
-const DOCS_PATH = 'api/docs';
-
-/**
- * Everything main.ts does to an application before it listens, in one place so that e2e specs build
- * exactly the application users run.
+/*
+ * The HTTP pipeline, in the order a request meets it. This file is the one place it is assembled; the pieces
+ * live in src/http/ (and the /realtime proxy in src/api/realtime-proxy/).
+ *
+ *  0. The server: connections that send nothing, or not their headers, within HEADERS_TIMEOUT_MS are closed
+ *     (server-limits.ts); WebSocket upgrades go to the /realtime proxy from the server's `upgrade` event.
+ *  1. Proxy trust: the client's address and scheme come from X-Forwarded-* only through TRUST_PROXY hops.
+ *  2. Request metrics (one `finish` hook per response).
+ *  3. Security headers (helmet, strict CSP; the OpenAPI UI's path gets its own).
+ *  4. Shutdown drain: `Connection: close` once SIGTERM arrived.
+ *  5. Request id and logging (nestjs-pino's pino-http, Nest module middleware, so after 1–4).
+ *  6. The /realtime proxy, before the body is read, so that bodies meant for the engine pass untouched.
+ *  7. The body: JSON only, UTF-8 only, BODY_LIMIT_BYTES at most (415/400/413).
+ *  8. Guards: AuthGuard (who is calling, from the route's decorator), then the project's rate limit.
+ *  9. The validation pipe (DTOs; unknown fields are 400).
+ * 10. The exception filter: every error in one shape, `{statusCode, error}`.
  */
+
+/** Steps 5–8: what Nest registers as modules, middleware and guards (global: the health checks read ShutdownDrain). */
+@Global()
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({ inject: [httpConfig.KEY], useFactory: (config: HttpConfig) => loggerParams(config) }),
+    AuthModule,
+    RealtimeProxyModule,
+  ],
+  providers: [
+    RequestMetrics,
+    ShutdownDrain,
+    // In this order: the rate limit counts per project, which AuthGuard establishes.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: ProjectRateLimitGuard },
+  ],
+  exports: [RequestMetrics, ShutdownDrain],
+})
+export class HttpPipelineModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RealtimeProxyMiddleware, JsonBodyMiddleware).forRoutes('*path');
+  }
+}
+
+/** Steps 0–4, 9 and 10, done to the application before it listens (main.ts, and every e2e spec alike). */
 export function setupApp(app: NestExpressApplication): void {
   const config = app.get<HttpConfig>(httpConfig.KEY);
   app.useLogger(app.get(Logger));
-  // Client addresses and schemes come from X-Forwarded-* only when the hop that sent them is trusted.
-  app.set('trust proxy', trustFunction(config.trustProxy));
-  limitSlowClients(app, config.headersTimeoutMs);
-  app.use(app.get(RequestMetrics).middleware);
-  app.use(securityHeaders());
-  app.use(app.get(ShutdownDrain).closeConnectionsWhileDraining);
-  // WebSocket upgrades never reach Express: the proxy takes them from the server's `upgrade` event.
+  limitSlowClients(app.getHttpServer(), config.headersTimeoutMs);
   app.get(RealtimeProxy).attachTo(app.getHttpServer());
+  app.set('trust proxy', trustFunction(config.trustProxy));
+  app.use(app.get(RequestMetrics).middleware);
+  app.use(securityHeaders(DOCS_PATH));
+  app.use(app.get(ShutdownDrain).closeConnectionsWhileDraining);
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   if (config.apiDocs) setupOpenApi(app);
-}
-
-/**
- * A connection must deliver its request headers within headersTimeoutMs and its whole request within
- * 30 s (Node checks every second instead of every 30 s), so that idle half-open connections cannot pile up.
- * Node's headersTimeout only starts at a request's first byte, so a connection that sends nothing at all is
- * closed by closeSilentConnections; between requests, Node's keepAliveTimeout closes idle connections.
- * Responses are not limited: streams through /realtime last as long as they need.
- */
-function limitSlowClients(app: NestExpressApplication, headersTimeoutMs: number): void {
-  // connectionsCheckingInterval is a ServerOptions field that Node reads from the server when it starts
-  // listening; Nest creates the server without options, so it is set here, before listen().
-  const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };
-  server.headersTimeout = headersTimeoutMs;
-  server.requestTimeout = Math.max(headersTimeoutMs, 30_000);
-  server.connectionsCheckingInterval = 1000;
-  closeSilentConnections(server, headersTimeoutMs);
-}
-
-/**
- * Closes a new connection that sends nothing for `ms`, so that sockets which never send a byte cannot hold
- * file descriptors forever. The limit ends at the first request (or upgrade): from then on Node's own
- * timeouts apply, and long responses (SSE, HTTP streaming) and upgraded WebSockets are never cut.
- */
-function closeSilentConnections(server: Server, ms: number): void {
-  const silent = new WeakSet<Socket>();
-  server.on('connection', (socket: Socket) => {
-    silent.add(socket);
-    // Node's own 'timeout' listener destroys a socket with no request and no response in progress.
-    socket.setTimeout(ms);
-  });
-  const spoke = (request: IncomingMessage) => {
-    if (silent.delete(request.socket)) request.socket.setTimeout(0);
-  };
-  server.on('request', spoke);
-  server.on('upgrade', spoke);
-}
-
-/**
- * helmet's security headers with a strict CSP: scripts, styles and connections from this origin only (the
- * test page and its WebSocket pass it). The OpenAPI UI needs inline script and style, and gets them on its
- * own path only.
- */
-function securityHeaders() {
-  const directives = {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'self'"],
-    formAction: ["'self'"],
-    // Served over plain HTTP in development: do not ask browsers to upgrade.
-    upgradeInsecureRequests: null,
-  };
-  const strict = helmet({ contentSecurityPolicy: { useDefaults: false, directives } });
-  const docs = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { ...directives, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] },
-    },
-  });
-  return (req: Parameters<typeof strict>[0], res: Parameters<typeof strict>[1], next: Parameters<typeof strict>[2]) =>
-    (req.url?.startsWith(`/${DOCS_PATH}`) ? docs : strict)(req, res, next);
-}
-
-function setupOpenApi(app: NestExpressApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Xshathra Realtime')
-      .setDescription('Mint connection and subscription JWTs for Centrifugo, and publish to channels, with a project server key.')
-      .setVersion('1')
-      .addApiKey(
-        { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send `apikey <server key>` (or `Bearer <server key>`).' },
-        'apikey',
-      )
-      .addBearerAuth(
-        { type: 'http', scheme: 'bearer', description: 'An admin key (`xs_ak_…`), created with `npm run cli -- admin-keys create`.' },
-        'admin-key',
-      )
-      .build(),
-  );
-  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
 }

@@ -1,19 +1,19 @@
 import 'reflect-metadata';
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { parseArgs, USAGE, UsageError } from './cli/args';
-import { CliModule } from './cli/cli.module';
-import { runAdminKeyCommand, runAuditCommand } from './cli/admin-commands';
-import { runProjectCommand, type CommandOutput } from './cli/commands';
-import { AdminKeysService } from './admin/admin-keys.service';
-import { AuditLog } from './audit/audit-log';
+import { parseArgs, USAGE, UsageError } from './api/cli/args';
+import { CliModule } from './api/cli/cli.module';
+import { runAdminKeyCommand, runAuditCommand } from './api/cli/admin-commands';
+import { runProjectCommand, type CommandOutput } from './api/cli/commands';
+import { AdminKeysService } from './domain/admin-keys/admin-keys.service';
+import { AuditLog } from './domain/audit/audit-log';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { ParsedArgs } from './cli/args';
-import { ConfigError } from './config/env.parser';
-import { loadAppConfig } from './config/app.config';
-import { ProjectsService } from './projects/projects.service';
-import { StartupError } from './common/startup-error';
-import { ChannelPatternError } from './tenancy/channel-policy';
+import type { ParsedArgs } from './api/cli/args';
+import { ConfigError } from './platform/config/env.parser';
+import { loadAppConfig } from './platform/config/app.config';
+import { ProjectsService } from './domain/projects/projects.service';
+import { StartupError } from './platform/startup-error';
+import { ChannelPatternError } from './domain/channels/channel-policy';
 
 /** Operator CLI: `npm run --silent cli -- <command>`. Exit codes: 0 done, 1 refused or failed, 2 usage. */
 async function main(argv: string[]): Promise<number> {

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
-import { environmentSets, loadAppConfig, useEnvironmentDefaults } from './config/app.config';
+import { ApiKeyAuthenticator } from './domain/access/api-key.authenticator';
+import { environmentSets, loadAppConfig, useEnvironmentDefaults } from './platform/config/app.config';
 import { startDevEngine } from './dev/dev-engine';
 import { loadOrCreateDevSecrets, readDevProject, saveDevProject } from './dev/dev-state';
 import { bootstrap, exitOnStartupError } from './main';
 import { PinoLogger } from 'nestjs-pino';
-import { ProjectsService } from './projects/projects.service';
-import { CLI_ACTOR } from './audit/actor';
+import { ProjectsService } from './domain/projects/projects.service';
+import { CLI_ACTOR } from './domain/audit/actor';
 
 /**
  * `npm run dev`: the service with zero configuration. Embedded PostgreSQL, secrets generated once under the

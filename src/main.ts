@@ -3,9 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { setupApp } from './app.setup';
-import { StartupError } from './common/startup-error';
-import { ConfigError } from './config/env.parser';
-import { loadAppConfig, type AppConfig } from './config/app.config';
+import { StartupError } from './platform/startup-error';
+import { ConfigError } from './platform/config/env.parser';
+import { loadAppConfig, type AppConfig } from './platform/config/app.config';
 
 export async function bootstrap(): Promise<{ app: NestExpressApplication; config: AppConfig }> {
   const config = loadAppConfig();

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { INVALID_ADMIN_KEY_MESSAGE, INVALID_KEY_MESSAGE } from '../src/auth/auth.guard';
+import { INVALID_ADMIN_KEY_MESSAGE, INVALID_KEY_MESSAGE } from '../src/http/auth/auth.guard';
 import { createTestApp } from './support/app';
 import { runCli } from './support/processes';
 

@@ -1,12 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { ApiKeyAuthenticator } from '../src/auth/api-key.authenticator';
-import { INVALID_KEY_MESSAGE } from '../src/auth/auth.guard';
-import { generateApiKey } from '../src/projects/api-key';
-import { ProjectChanges } from '../src/projects/project-changes';
-import { ProjectsRepository } from '../src/projects/projects.repository';
-import { ProjectsService } from '../src/projects/projects.service';
-import { CLI_ACTOR } from '../src/audit/actor';
+import { ApiKeyAuthenticator } from '../src/domain/access/api-key.authenticator';
+import { INVALID_KEY_MESSAGE } from '../src/http/auth/auth.guard';
+import { generateApiKey } from '../src/domain/projects/api-key';
+import { ProjectChanges } from '../src/domain/projects/project-changes';
+import { ProjectsRepository } from '../src/domain/projects/projects.repository';
+import { ProjectsService } from '../src/domain/projects/projects.service';
+import { CLI_ACTOR } from '../src/domain/audit/actor';
 import { createProject, createTestApp } from './support/app';
 import { ManualClock } from './support/manual-clock';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { EngineClient } from '../src/engine/engine.client';
+import { EngineClient } from '../src/platform/engine/engine.client';
 import { createProject } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';

@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { INVALID_KEY_MESSAGE } from '../src/auth/auth.guard';
+import { INVALID_KEY_MESSAGE } from '../src/http/auth/auth.guard';
 import { createTestApp } from './support/app';
 import { runCli } from './support/processes';
 

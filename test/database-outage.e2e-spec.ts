@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { generateApiKey } from '../src/projects/api-key';
+import { generateApiKey } from '../src/domain/projects/api-key';
 import { createProject, createTestApp } from './support/app';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres';
 

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../src/dev/ports';
+import { freePort } from '../src/platform/ports';
 import { verifyHs256 } from './support/jwt';
 import { ENGINE_BINARY } from './support/engine';
 import { runCli, runEntry, startEntry, RunningServer } from './support/processes';

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { freePort } from '../src/dev/ports';
+import { freePort } from '../src/platform/ports';
 import { createProject, createTestApp } from './support/app';
 import { describeWithEngine, startTestEngine, TestEngine } from './support/engine';
 import { startEntry, type RunningServer } from './support/processes';

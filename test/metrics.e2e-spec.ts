@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { CLI_ACTOR } from '../src/audit/actor';
-import { ProjectsService } from '../src/projects/projects.service';
+import { CLI_ACTOR } from '../src/domain/audit/actor';
+import { ProjectsService } from '../src/domain/projects/projects.service';
 import { createProject, createTestApp } from './support/app';
 import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';

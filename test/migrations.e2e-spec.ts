@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { migrations } from '../migrations';
-import { dataSourceOptions } from '../src/database/data-source.options';
-import { ENTITIES } from '../src/entities';
-import { runMigrationsLocked } from '../src/database/migrate';
+import { dataSourceOptions } from '../src/platform/database/data-source.options';
+import { ENTITIES } from '../src/domain/entities';
+import { runMigrationsLocked } from '../src/platform/database/migrate';
 import { createScratchDatabase } from './support/test-database';
 
 describe('migrations at startup', () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { CLI_ACTOR } from '../src/audit/actor';
-import { freePort } from '../src/dev/ports';
-import { ProjectsService } from '../src/projects/projects.service';
+import { CLI_ACTOR } from '../src/domain/audit/actor';
+import { freePort } from '../src/platform/ports';
+import { ProjectsService } from '../src/domain/projects/projects.service';
 import { createProject, createTestApp } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
 import { ClientPool, nextEvent } from './support/realtime-client';

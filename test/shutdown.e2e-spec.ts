@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
-import { freePort } from '../src/dev/ports';
+import { freePort } from '../src/platform/ports';
 import { TEST_SECRET } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
 import { nextEvent } from './support/realtime-client';

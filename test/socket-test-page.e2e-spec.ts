@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { freePort } from '../src/dev/ports';
+import { freePort } from '../src/platform/ports';
 import { createTestApp } from './support/app';
 import { browserMissingReason, launchChromium } from './support/browser';
 import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';

@@ -1,4 +1,4 @@
-import { freePort } from '../src/dev/ports';
+import { freePort } from '../src/platform/ports';
 import { TEST_SECRET } from './support/app';
 import { runCli, runEntry, startEntry } from './support/processes';
 

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
 import { createProject, createTestApp, TEST_SECRET } from './support/app';
 import { verifyHs256 } from './support/jwt';
-import { ProjectsService } from '../src/projects/projects.service';
+import { ProjectsService } from '../src/domain/projects/projects.service';
 
 describe('token endpoints', () => {
   let app: NestExpressApplication;
@@ -216,7 +216,7 @@ describe('token endpoints', () => {
       for (const path of ['/api/realtime/token', '/api/realtime/subscription-token']) {
         const operation = body.paths[path].post;
         expect(operation.security).toEqual([{ apikey: [] }]);
-        expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '503']);
+        expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '429', '503']);
       }
       expect(body.components.schemas.CreateTokenDto.required).toEqual(['userId']);
       expect(body.components.schemas.CreateTokenDto.properties.ttlSeconds).toMatchObject({ minimum: 30, maximum: 3600, default: 900 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { freePort, isPortFree } from './ports';
-import { projectRoot } from '../common/project-root';
+import { freePort, isPortFree } from '../platform/ports';
+import { projectRoot } from '../platform/project-root';
 import { findEngineBinary, LocalEngine, startLocalEngine } from './local-engine';
 
 const PREFERRED_PORT = 8000;

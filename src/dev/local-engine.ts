@@ -2,8 +2,8 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ENGINE_PROXY_SECRET_HEADER } from '../auth/shared-secret';
-import { projectRoot } from '../common/project-root';
+import { ENGINE_PROXY_SECRET_HEADER } from '../http/auth/shared-secret';
+import { projectRoot } from '../platform/project-root';
 
 /**
  * A Centrifugo process on this machine, for `npm run dev` and the tests. Production runs its own engine

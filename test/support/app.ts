@@ -2,10 +2,10 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
-import { Clock } from '../../src/common/clock';
-import { ProjectsService } from '../../src/projects/projects.service';
-import { CLI_ACTOR } from '../../src/audit/actor';
-import { UNRESTRICTED_PATTERNS } from '../../src/tenancy/channel-policy';
+import { Clock } from '../../src/platform/clock';
+import { ProjectsService } from '../../src/domain/projects/projects.service';
+import { CLI_ACTOR } from '../../src/domain/audit/actor';
+import { UNRESTRICTED_PATTERNS } from '../../src/domain/channels/channel-policy';
 
 export const TEST_SECRET = 'test-hmac-secret-with-at-least-32-characters';
 export const TEST_PROXY_SECRET = 'test-engine-proxy-secret';

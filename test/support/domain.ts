@@ -1,11 +1,11 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { AdminKeysModule } from '../../src/admin/admin-keys.module';
-import { AuditModule } from '../../src/audit/audit.module';
-import { CommonModule } from '../../src/common/common.module';
-import { AppConfigModule } from '../../src/config/config.module';
-import { DatabaseModule } from '../../src/database/database.module';
-import { ENTITIES } from '../../src/entities';
-import { ProjectsModule } from '../../src/projects/projects.module';
+import { AdminKeysModule } from '../../src/domain/admin-keys/admin-keys.module';
+import { AuditModule } from '../../src/domain/audit/audit.module';
+import { CommonModule } from '../../src/platform/clock.module';
+import { AppConfigModule } from '../../src/platform/config/config.module';
+import { DatabaseModule } from '../../src/platform/database/database.module';
+import { ENTITIES } from '../../src/domain/entities';
+import { ProjectsModule } from '../../src/domain/projects/projects.module';
 
 /**
  * The integration tier's context: the domain's services and repositories on the run's real PostgreSQL

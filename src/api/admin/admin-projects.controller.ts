@@ -1,0 +1,102 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Actor } from '../../domain/audit/actor';
+import { CurrentActor } from '../../http/auth/current-project.decorator';
+import { AdminRoute } from '../../http/auth/route-access';
+import { ErrorResponseDto } from '../../http/error-response.dto';
+import { KeyView, ProjectView } from '../../domain/projects/project.views';
+import { ProjectsService } from '../../domain/projects/projects.service';
+import {
+  CreateKeyDto,
+  CreatedKeyDto,
+  CreatedProjectDto,
+  CreateProjectDto,
+  KeyListDto,
+  PageQueryDto,
+  ProjectPageDto,
+  UpdateProjectDto,
+} from './dto/admin.dto';
+import { pageOf } from './pagination';
+
+/** Projects and their keys, for the dashboard: the same service and rules as the CLI, audited per admin key. */
+@ApiTags('admin')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'An invalid body, id or query (see `error` and `details`).' })
+@AdminRoute()
+@Controller('api/admin/projects')
+export class AdminProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedProjectDto, description: 'The project and its first server and client keys (shown once).' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: "The channel patterns overlap another project's (the message names them)." })
+  create(@CurrentActor() actor: Actor, @Body() body: CreateProjectDto): Promise<CreatedProjectDto> {
+    return this.projects.createProject(actor, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ProjectPageDto, description: 'Oldest first.' })
+  async list(@Query() query: PageQueryDto): Promise<ProjectPageDto> {
+    const page = pageOf(query);
+    const { projects, total } = await this.projects.listProjects(page);
+    return { projects, page: page.page, pageSize: page.pageSize, total };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ProjectView })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Param('id') id: string): Promise<ProjectView> {
+    return this.projects.getProject(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ProjectView, description: 'Renamed, and/or with new channel patterns or rate limit.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: "The channel patterns overlap another project's (the message names them)." })
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateProjectDto): Promise<ProjectView> {
+    return this.projects.updateProject(actor, id, body);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProjectView, description: 'Every key of the project is refused from now on (on every instance at once).' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  disable(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ProjectView> {
+    return this.projects.disableProject(actor, id);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProjectView })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  enable(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ProjectView> {
+    return this.projects.enableProject(actor, id);
+  }
+
+  @Post(':id/keys')
+  @ApiCreatedResponse({ type: CreatedKeyDto, description: 'The full key, shown once.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  createKey(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: CreateKeyDto): Promise<CreatedKeyDto> {
+    return this.projects.createKey(actor, id, body.kind);
+  }
+
+  @Get(':id/keys')
+  @ApiOkResponse({ type: KeyListDto, description: 'Prefixes only.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async listKeys(@Param('id') id: string): Promise<KeyListDto> {
+    return { keys: await this.projects.listKeys(id) };
+  }
+
+  @Delete(':id/keys/:keyId')
+  @ApiOkResponse({ type: KeyView, description: 'The key, revoked (on every instance at once).' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key in this project.' })
+  revokeKey(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('keyId') keyId: string): Promise<KeyView> {
+    return this.projects.revokeKey(actor, keyId, id);
+  }
+}

@@ -1,7 +1,0 @@
-import { AdminKey } from './admin/admin-key.entity';
-import { AuditEntry } from './audit/audit-entry.entity';
-import { ApiKey } from './projects/api-key.entity';
-import { Project } from './projects/project.entity';
-
-/** Every table the service maps, handed to the database layer by the application (which knows the features). */
-export const ENTITIES = [Project, ApiKey, AdminKey, AuditEntry];

@@ -1,0 +1,138 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { PinoLogger } from 'nestjs-pino';
+import { AdminKeyAuthenticator } from '../../domain/access/admin-key.authenticator';
+import { authConfig, type AuthConfig } from '../../platform/config/app.config';
+import { parseAuthorizationHeader } from './authorization-header';
+import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
+import { ApiKeyAuthenticator } from '../../domain/access/api-key.authenticator';
+import type { AuthenticatedRequest, Caller } from '../authenticated-request';
+import { ENGINE_PROXY_SECRET_HEADER, isSharedSecret } from './shared-secret';
+import { ROUTE_CALLER, type RouteCaller } from './route-access';
+
+/** One message for every refused key, so that a key's holder cannot learn whether it is unknown, revoked or disabled. */
+export const INVALID_KEY_MESSAGE = 'Invalid API key: use an active server key (xs_sk_…) of an enabled project.';
+const MISSING_KEY_MESSAGE = 'Missing or malformed Authorization header; send "Authorization: apikey <server key>".';
+export const INVALID_ADMIN_KEY_MESSAGE = 'Invalid admin key: use an active admin key (xs_ak_…) in "Authorization: Bearer <admin key>".';
+
+/**
+ * The global guard: establishes who is calling (request.caller) according to the route's @CallableBy
+ * metadata, and refuses everyone else. Routes without metadata need a server key. Why a key was refused goes
+ * to the log only.
+ *
+ * Per client address (AuthFailureLimiter): an attempt with a key this instance does not know to be valid is
+ * counted before its lookup, and refused with 429 once the address is past its limit, so that a burst of
+ * wrong keys costs at most the limit's worth of lookups. A key accepted before is not blocked (a shared
+ * egress must not lock out every backend behind it) but still checked. A wrong shared secret counts too; the
+ * engine's hook checks its secret first and is never blocked, so that a blocked engine address cannot fail
+ * every client-side subscription.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('Auth');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly adminKeys: AdminKeyAuthenticator,
+    private readonly failures: AuthFailureLimiter,
+    private readonly requestLog: PinoLogger,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const routeCaller =
+      this.reflector.getAllAndOverride<RouteCaller>(ROUTE_CALLER, [context.getHandler(), context.getClass()]) ?? 'server-key';
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    request.caller = await this.identify(routeCaller, request);
+    return true;
+  }
+
+  private identify(routeCaller: RouteCaller, request: AuthenticatedRequest): Promise<Caller> {
+    const address = request.ip ?? 'unknown';
+    switch (routeCaller) {
+      case 'public':
+        return Promise.resolve({ kind: 'public' });
+      case 'engine':
+        return this.identifyEngine(request, address);
+      case 'metrics':
+        return this.identifyScraper(request, address);
+      case 'admin':
+        return this.identifyAdmin(request, address);
+      default:
+        return this.identifyProject(request, address);
+    }
+  }
+
+  /** Before looking up a key not known to be valid: 429 if the address is blocked, counted otherwise. */
+  private async admit(address: string): Promise<void> {
+    this.failures.assertNotBlocked(address);
+    await this.failures.countAttempt(address);
+  }
+
+  private async identifyProject(request: AuthenticatedRequest, address: string): Promise<Caller> {
+    const key = parseAuthorizationHeader(request.headers.authorization);
+    const known = key !== undefined && this.authenticator.isKnownValid(key);
+    if (!known) await this.admit(address);
+    if (!key) throw new UnauthorizedException(MISSING_KEY_MESSAGE);
+    const check = await this.authenticator.check(key);
+    if (!check.ok) {
+      // Only a well-formed key's display prefix is logged: anything else may be a secret pasted by mistake.
+      this.logger.warn(`API key refused (${check.reason})${check.reason === 'malformed' ? '' : `: ${key.slice(0, 12)}…`}`);
+      // A key known before and refused now (revoked): a failure like any other.
+      if (known) await this.failures.countAttempt(address);
+      throw new UnauthorizedException(INVALID_KEY_MESSAGE);
+    }
+    // Every later log line of this request says whose it was (ids only, never the key).
+    this.requestLog.assign({ projectId: check.project.projectId, keyId: check.project.keyId });
+    return { kind: 'project', project: check.project };
+  }
+
+  private async identifyAdmin(request: AuthenticatedRequest, address: string): Promise<Caller> {
+    const key = parseAuthorizationHeader(request.headers.authorization);
+    const known = key !== undefined && this.adminKeys.isKnownValid(key);
+    if (!known) await this.admit(address);
+    if (!key) throw new UnauthorizedException(INVALID_ADMIN_KEY_MESSAGE);
+    const adminKeyId = await this.adminKeys.check(key);
+    if (!adminKeyId) {
+      this.logger.warn('Admin key refused');
+      if (known) await this.failures.countAttempt(address);
+      throw new UnauthorizedException(INVALID_ADMIN_KEY_MESSAGE);
+    }
+    this.requestLog.assign({ adminKeyId });
+    return { kind: 'admin', adminKeyId };
+  }
+
+  private async identifyScraper(request: AuthenticatedRequest, address: string): Promise<Caller> {
+    this.failures.assertNotBlocked(address);
+    const token = this.config.metricsToken;
+    // Unset: metrics are off, and the route answers like any unknown one.
+    if (!token) throw new NotFoundException(`No route for ${request.method} ${request.path}.`);
+    if (!isSharedSecret(parseAuthorizationHeader(request.headers.authorization), token)) {
+      await this.failures.countAttempt(address);
+      throw new UnauthorizedException('Missing or wrong metrics token.');
+    }
+    return { kind: 'metrics' };
+  }
+
+  /** Never blocked per address: the secret is checked first, and only a wrong one counts. */
+  private async identifyEngine(request: AuthenticatedRequest, address: string): Promise<Caller> {
+    const secret = this.config.engineProxySecret;
+    // Unset: nobody can prove to be the engine, so every engine call is refused (fail closed), visibly.
+    if (!secret) throw new ServiceUnavailableException('The engine proxy is not configured: set ENGINE_PROXY_SECRET.');
+    if (!isSharedSecret(request.headers[ENGINE_PROXY_SECRET_HEADER], secret)) {
+      await this.failures.countAttempt(address);
+      throw new UnauthorizedException('Missing or wrong engine proxy secret.');
+    }
+    return { kind: 'engine' };
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { HttpConfig } from '../platform/config/app.config';
+
+/**
+ * Query parameters whose values are logged: known to carry nothing secret (Centrifugo's transport options).
+ * Every other value is replaced, because a credential can hide in any of them (`cf_connect` carries a
+ * whole connect command, token included).
+ */
+const LOGGED_QUERY_PARAMS = new Set(['cf_protocol', 'cf_ws_frame_ping_pong', 'format', 'encoding']);
+
+/** The URL with every query value that is not allowlisted replaced. */
+export function redactUrl(url: string | undefined): string | undefined {
+  const start = url?.indexOf('?') ?? -1;
+  if (!url || start === -1) return url;
+  const logged = new URLSearchParams();
+  for (const [name, value] of new URLSearchParams(url.slice(start + 1)))
+    logged.append(name, LOGGED_QUERY_PARAMS.has(name) ? value : 'REDACTED');
+  return `${url.slice(0, start)}?${logged.toString()}`;
+}
+
+/** What an incoming X-Request-Id may look like to be kept (anything else is replaced, not logged). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's X-Request-Id when it is a sane one, else a new UUID; echoed in the response either way. */
+export function requestIdFor(request: IncomingMessage, response: ServerResponse): string {
+  const incoming = request.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  response.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * pino-http options: one JSON line per request; credentials never written. Every line of a request carries
+ * its id (`req.id`), and once the caller is known, its project and key ids (AuthGuard assigns them).
+ */
+export function loggerParams(config: Pick<HttpConfig, 'logLevel' | 'logFormat'>): Params {
+  return {
+    // Fields assigned during a request (project and key ids) reach its closing line too.
+    assignResponse: true,
+    pinoHttp: {
+      level: config.logLevel,
+      genReqId: requestIdFor,
+      // Development only (`npm run dev`): one readable line per entry instead of JSON.
+      ...(config.logFormat === 'pretty' && {
+        transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
+      }),
+      // Headers are not logged at all (see the req serializer); these paths guard any future change.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
+      serializers: {
+        // pino-http hands serializers its own view of the request (id, method, url, headers, remoteAddress,
+        // and the request itself as `raw`).
+        req: (req: {
+          id?: unknown;
+          method?: string;
+          url?: string;
+          headers?: IncomingMessage['headers'];
+          remoteAddress?: string;
+          raw?: { ip?: string };
+        }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          userAgent: req.headers?.['user-agent'],
+          // The client's address as Express resolves it (TRUST_PROXY), as rate limits count it; not the proxy's.
+          remoteAddress: req.raw?.ip ?? req.remoteAddress,
+        }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+        // pino-http attaches a synthetic error to every 5xx line; its stack says nothing. Real failures are
+        // logged with their stack by AllExceptionsFilter.
+        err: (error: Error) => ({ type: error.name, message: error.message }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    },
+  };
+}

@@ -1,6 +1,0 @@
-import { Module } from '@nestjs/common';
-import { EngineModule } from '../engine/engine.module';
-import { PublishController } from './publish.controller';
-
-@Module({ imports: [EngineModule], controllers: [PublishController] })
-export class PublishModule {}
