@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { slugify } from '../projects/slug';
 import {
   ChannelPatternError,
@@ -42,6 +42,9 @@ describe('ChannelPolicy', () => {
   });
 
   it("never lets two projects' default policies match the same channel", () => {
+    const random = seededRandom(20261130);
+    const randomSlugText = () =>
+      Array.from({ length: 1 + Math.floor(random() * 8) }, () => 'abcdef0123456789-'[Math.floor(random() * 17)]).join('');
     // Slugs hold no ".", so "<slug>." prefixes of two different slugs cannot both start one name.
     const slugs = [
       'a',
@@ -52,13 +55,7 @@ describe('ChannelPolicy', () => {
       'acme-inc',
       'project',
       'project-2',
-      ...Array.from({ length: 40 }, () =>
-        slugify(
-          randomBytes(4)
-            .toString('hex')
-            .slice(0, 1 + (randomBytes(1)[0] % 8)),
-        ),
-      ),
+      ...Array.from({ length: 40 }, () => slugify(randomSlugText())),
     ];
     const policies = [...new Set(slugs)].map((slug) => ({ slug, policy: policy(...defaultChannelPatterns(slug)) }));
     const names = ['x', '', 'a.b', 'acme.lobby', 'lobby'];
