@@ -5,7 +5,7 @@
 //   BENCH_ROUNDS (3), BENCH_SECONDS (6), BENCH_CONNECTIONS (64), the FANOUT_* settings of bench/fanout.mjs;
 //   DATABASE_URL, else the embedded database.
 import { fork } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { runFanout } from './fanout.mjs';
 import { hotPaths, loadOnce, PUBLISH_BODY, TOKEN_BODY } from './load.mjs';
@@ -82,10 +82,17 @@ async function main() {
   process.stdout.write(http.table + '\n');
   const fanout = await runFanout();
   process.stdout.write(fanout.table + '\n');
-  const findings = readFileSync(new URL('./findings.md', import.meta.url), 'utf8');
-  writeFileSync(new URL('../docs/performance.md', import.meta.url), `${http.markdown}\n${fanout.markdown}\n${findings}`);
+  writeFileSync(new URL('../docs/performance.md', import.meta.url), `${http.markdown}\n${fanout.markdown}\n${FINDINGS_LINK}`);
   process.stdout.write('\nWrote docs/performance.md\n');
 }
+
+/** The findings live in bench/findings.md alone; the measured page links to them rather than copying them. */
+const FINDINGS_LINK = `## Findings
+
+What the profiles and experiments showed, what changed because of them, the targets and whether they were met,
+and what bounds each ratio above: [bench/findings.md](../bench/findings.md). CPU profiles: [profiles/](profiles/)
+(\`npm run bench:profile -- token|publish|fanout <label>\`; see [development.md](development.md#profiling-and-benchmarks)).
+`;
 
 /** The baselines in a process of their own (bench/baselines.mjs). */
 async function startBaselines(settings) {
@@ -125,7 +132,7 @@ function render(results) {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
   const markdown = `# Performance
 
-Written by \`npm run bench\` (bench/run.mjs); the findings at the end are kept in bench/findings.md.
+Written by \`npm run bench\` (bench/run.mjs); the findings are kept in [bench/findings.md](../bench/findings.md).
 
 Machine: ${machine}.
 Command: \`npm run bench\` (this run: BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_CONNECTIONS=${CONNECTIONS}).

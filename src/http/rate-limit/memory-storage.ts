@@ -17,7 +17,7 @@ const SWEEP_INTERVAL_MS = 60_000;
  * Redis storage's script (@nest-lab/throttler-storage-redis), so that an instance counts the same way alone
  * or shared. Neither library store fitted: @nestjs/throttler's in-memory storage keeps a timestamp per hit
  * and filters them all on every request (O(hits in the window): the largest single cost of the token route
- * at a high limit, see docs/performance.md), and rate-limiter-flexible binds a counter to one limit, so a
+ * at a high limit, see bench/findings.md), and rate-limiter-flexible binds a counter to one limit, so a
  * project whose limit is lowered would start counting from zero instead of being limited at once.
  */
 export class MemoryThrottlerStorage implements ThrottlerStorage {
