@@ -4,6 +4,8 @@ import request from 'supertest';
 import { CLI_ACTOR } from '../src/domain/audit/actor';
 import { freePort } from '../src/platform/ports';
 import { ProjectsService } from '../src/domain/projects/projects.service';
+import { ControlChannelProbe } from '../src/domain/live/control-channel-probe';
+import { LiveConnections } from '../src/domain/live/live-connections';
 import { createProject, createTestApp } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, TestEngine } from './support/engine';
 import { ClientPool, nextEvent } from './support/realtime-client';
@@ -71,6 +73,30 @@ describeWithRedis('two control planes and two engine nodes over Redis', () => {
       await ready;
       return { client, subscription };
     };
+
+    it("counts a project's connections on both nodes alike, and a disable closes them on both within a second", async () => {
+      for (const app of apps) expect(await app.get(ControlChannelProbe).check()).toBe('available');
+      const counted = await createProject(apps[0], 'Counted on two nodes', null);
+      const connectTo = async (i: number, userId: string) => {
+        const token = (
+          await http(i).post('/api/realtime/token').set('Authorization', `apikey ${counted.serverApiKey}`).send({ userId }).expect(200)
+        ).body.token as string;
+        const client = clients.create(`ws://127.0.0.1:${ports[i]}/realtime/connection/websocket`, { token });
+        const connected = nextEvent(client, 'connected');
+        client.connect();
+        await connected;
+        return client;
+      };
+      const connected = [await connectTo(0, 'ann'), await connectTo(0, 'ann'), await connectTo(1, 'ben')];
+      for (const i of [0, 1]) {
+        const counts = await http(i).post('/api/realtime/connections').set('Authorization', `apikey ${counted.serverApiKey}`).send({});
+        expect(counts.body).toEqual({ connections: 3, users: 2 });
+      }
+      const closed = connected.map((client) => nextEvent(client, 'disconnected', 1000));
+      await apps[1].get(ProjectsService).disableProject(CLI_ACTOR, counted.projectId);
+      for (const event of await Promise.all(closed)) expect(event).toMatchObject({ code: 4502, reason: 'project disabled' });
+      expect((await apps[0].get(LiveConnections).counts(counted.projectId)).connections).toBe(0);
+    });
 
     it('delivers across nodes, shares presence, refuses a revoked key everywhere, and survives the loss of a node', async () => {
       const channel = `public:${slug}.room-${randomUUID().slice(0, 8)}`;

@@ -1,3 +1,4 @@
+import { MetricsModule } from '../../src/platform/metrics/metrics.module';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AdminKeysModule } from '../../src/domain/admin-keys/admin-keys.module';
 import { AuditModule } from '../../src/domain/audit/audit.module';
@@ -13,7 +14,7 @@ import { ProjectsModule } from '../../src/domain/projects/projects.module';
  */
 export async function createDomainContext(): Promise<TestingModule> {
   const moduleRef = await Test.createTestingModule({
-    imports: [AppConfigModule, CommonModule, DatabaseModule.forRoot(ENTITIES), ProjectsModule, AuditModule, AdminKeysModule],
+    imports: [AppConfigModule, CommonModule, MetricsModule, DatabaseModule.forRoot(ENTITIES), ProjectsModule, AuditModule, AdminKeysModule],
   }).compile();
   return moduleRef.init();
 }

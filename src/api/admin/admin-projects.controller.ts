@@ -5,6 +5,7 @@ import {
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Actor } from '../../domain/audit/actor';
@@ -13,12 +14,15 @@ import { AdminRoute } from '../../http/auth/route-access';
 import { ErrorResponseDto } from '../../http/error-response.dto';
 import { KeyView, ProjectView } from '../../domain/projects/project.views';
 import { ProjectsService } from '../../domain/projects/projects.service';
+import { LiveConnections } from '../../domain/live/live-connections';
 import {
   CreateKeyDto,
   CreatedKeyDto,
   CreatedProjectDto,
   CreateProjectDto,
+  DisconnectedProjectDto,
   KeyListDto,
+  LiveProjectDto,
   PageQueryDto,
   ProjectPageDto,
   UpdateProjectDto,
@@ -31,7 +35,10 @@ import { pageOf } from './pagination';
 @AdminRoute()
 @Controller('api/admin/projects')
 export class AdminProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly live: LiveConnections,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: CreatedProjectDto, description: 'The project and its first server and client keys (shown once).' })
@@ -41,18 +48,40 @@ export class AdminProjectsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: ProjectPageDto, description: 'Oldest first.' })
+  @ApiOkResponse({ type: ProjectPageDto, description: 'Oldest first, each with its live connections (one engine call per page).' })
   async list(@Query() query: PageQueryDto): Promise<ProjectPageDto> {
     const page = pageOf(query);
     const { projects, total } = await this.projects.listProjects(page);
-    return { projects, page: page.page, pageSize: page.pageSize, total };
+    return { projects: await this.withLiveCounts(projects), page: page.page, pageSize: page.pageSize, total };
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: ProjectView })
+  @ApiOkResponse({ type: LiveProjectDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  get(@Param('id') id: string): Promise<ProjectView> {
-    return this.projects.getProject(id);
+  async get(@Param('id') id: string): Promise<LiveProjectDto> {
+    const [project] = await this.withLiveCounts([await this.projects.getProject(id)]);
+    return project;
+  }
+
+  @Post(':id/disconnect')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: DisconnectedProjectDto,
+    description: 'Every live connection of the project is closed with a terminal code (4501); its keys keep working. Audited.',
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The engine has no `xshathra` namespace, or is not configured.' })
+  disconnect(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<DisconnectedProjectDto> {
+    return this.projects.disconnectProject(actor, id);
+  }
+
+  /** Live counts for a page of projects in one engine call; null when the engine cannot say (never a failed listing). */
+  private async withLiveCounts(projects: ProjectView[]): Promise<LiveProjectDto[]> {
+    const counts = await this.live.countsOf(projects.map((project) => project.id)).catch(() => undefined);
+    return projects.map((project) => {
+      const live = counts?.get(project.id);
+      return { ...project, connections: live?.connections ?? null, users: live?.users ?? null };
+    });
   }
 
   @Patch(':id')
@@ -65,7 +94,11 @@ export class AdminProjectsController {
 
   @Post(':id/disable')
   @HttpCode(200)
-  @ApiOkResponse({ type: ProjectView, description: 'Every key of the project is refused from now on (on every instance at once).' })
+  @ApiOkResponse({
+    type: ProjectView,
+    description:
+      'Every key of the project is refused from now on (on every instance at once), and its live connections are closed with a terminal code (4502, `project disabled`).',
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   disable(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ProjectView> {
     return this.projects.disableProject(actor, id);

@@ -1,3 +1,4 @@
+import { MetricsModule } from '../../platform/metrics/metrics.module';
 import { Module } from '@nestjs/common';
 import { AppConfigModule } from '../../platform/config/config.module';
 import { DatabaseModule } from '../../platform/database/database.module';
@@ -7,6 +8,8 @@ import { AuditModule } from '../../domain/audit/audit.module';
 import { CommonModule } from '../../platform/clock.module';
 import { ProjectsModule } from '../../domain/projects/projects.module';
 
-/** Only what the operator commands need: configuration, the database, projects, admin keys and the audit log. */
-@Module({ imports: [AppConfigModule, CommonModule, DatabaseModule.forRoot(ENTITIES), ProjectsModule, AdminKeysModule, AuditModule] })
+/** What the operator commands need: configuration, metrics (the engine client counts its calls), the database, projects, admin keys and the audit log. */
+@Module({
+  imports: [AppConfigModule, CommonModule, MetricsModule, DatabaseModule.forRoot(ENTITIES), ProjectsModule, AdminKeysModule, AuditModule],
+})
 export class CliModule {}

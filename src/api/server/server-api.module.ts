@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { LiveModule } from '../../domain/live/live.module';
 import { EngineModule } from '../../platform/engine/engine.module';
+import { ConnectionsController } from './connections/connections.controller';
 import { ChannelsController } from './engine-api/engine-api.controller';
 import { EngineApiService } from './engine-api/engine-api.service';
 import { PublishController } from './engine-api/publish.controller';
@@ -10,8 +12,8 @@ import { TokensService } from './tokens/tokens.service';
 /** /api/realtime: what a backend calls with a project's server key. */
 @Module({
   // The signing secret is passed per call: it may be absent (→ 503) and must never be baked into module options.
-  imports: [JwtModule.register({}), EngineModule],
-  controllers: [TokensController, PublishController, ChannelsController],
+  imports: [JwtModule.register({}), EngineModule, LiveModule],
+  controllers: [TokensController, PublishController, ChannelsController, ConnectionsController],
   providers: [TokensService, EngineApiService],
 })
 export class ServerApiModule {}

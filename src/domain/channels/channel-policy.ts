@@ -9,6 +9,8 @@
  * (case-sensitive, as Centrifugo's channels are).
  */
 
+import { isReservedChannel, RESERVED_NAMESPACE } from './control-channel';
+
 export const MAX_PATTERNS = 50;
 export const MAX_PATTERN_LENGTH = 255;
 /** `*:*` (every namespaced channel) plus `*` (every channel without a namespace). */
@@ -55,6 +57,7 @@ function describePatternProblem(pattern: string): string | undefined {
   if (pattern.length > MAX_PATTERN_LENGTH) return `a pattern must be at most ${MAX_PATTERN_LENGTH} characters`;
   if (!pattern.isWellFormed()) return 'a pattern must be well-formed Unicode';
   const { namespace, name } = splitChannel(pattern);
+  if (namespace === RESERVED_NAMESPACE) return `the namespace "${RESERVED_NAMESPACE}" is reserved for the service's own channels`;
   if (namespace !== undefined && !NAMESPACE_PATTERN.test(namespace)) {
     return 'the namespace part (before the first ":") may hold only letters, digits, "-", "_" and "*"';
   }
@@ -98,7 +101,9 @@ export class ChannelPolicy {
     });
   }
 
+  /** Never a channel of the reserved namespace, whatever the patterns (an unrestricted `*:*` included). */
   allows(channel: string): boolean {
+    if (isReservedChannel(channel)) return false;
     const { namespace, name } = splitChannel(channel);
     return this.compiled.some((pattern) =>
       namespace === undefined

@@ -1,5 +1,6 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { Actor } from '../audit/actor';
+import { DISCONNECT, LiveConnections } from '../live/live-connections';
 import { checkedDisplayName, requireUuid } from '../vocabulary';
 import { ChannelPatternError, defaultChannelPatterns, UNRESTRICTED_PATTERNS, validateChannelPatterns } from '../channels/channel-policy';
 import { ApiKeyKind, API_KEY_KINDS, generateApiKey } from './api-key';
@@ -44,6 +45,16 @@ export const MAX_RATE_LIMIT = 10_000_000;
 /** How many slugs (`acme`, `acme-2`, …) a new project tries before its default patterns are called taken. */
 const MAX_SLUG_CANDIDATES = 100;
 
+/** What a change of a project may add to the update itself. */
+interface ChangeSteps {
+  /** Whether the change applies to the project as it is (false: nothing changes and nothing is audited). */
+  applies?: (project: ProjectView) => boolean;
+  /** Runs after the pattern lock is held, before the change: the place to refuse it. */
+  check?: (tx: ProjectsRepository, project: ProjectView) => Promise<void>;
+  /** Runs after the change, before it is audited; what it answers is recorded with the entry. */
+  effect?: (project: ProjectView) => Promise<Record<string, unknown>>;
+}
+
 /**
  * Projects and their API keys: the one place for their rules, used by the CLI and the admin API alike.
  * Every change is written to the audit log in the same transaction, and announced to every instance
@@ -51,9 +62,12 @@ const MAX_SLUG_CANDIDATES = 100;
  */
 @Injectable()
 export class ProjectsService {
+  private readonly logger = new Logger(ProjectsService.name);
+
   constructor(
     private readonly repository: ProjectsRepository,
     private readonly changes: ProjectChanges,
+    private readonly live: LiveConnections,
   ) {}
 
   async createProject(actor: Actor, request: NewProject): Promise<CreatedProject> {
@@ -109,16 +123,11 @@ export class ProjectsService {
     if (Object.keys(change).length === 0)
       throw new BadRequestException('Nothing to change: give name, channels, unrestricted or rateLimitPerMinute.');
     const restrictedTo = change.unrestricted === false ? change.channelPatterns : undefined;
-    return this.change(
-      actor,
-      id,
-      'project.update',
-      change,
-      () => true,
-      async (tx, project) => {
+    return this.change(actor, id, 'project.update', change, {
+      check: async (tx, project) => {
         if (restrictedTo) assertNoConflict(restrictedTo, await tx.listPatternOwners(), project.id);
       },
-    );
+    });
   }
 
   /** Pairs of restricted projects whose patterns overlap: made before the rule existed, or by hand in the database. */
@@ -127,12 +136,43 @@ export class ProjectsService {
   }
 
   /** Disabling a disabled project changes nothing (its `disabledAt` stays, and nothing is audited). */
+  /**
+   * Refuses the project's keys from now on, and cuts its live connections with a code that tells clients not to
+   * come back (`project disabled`); the audit entry records how many were cut (null: the engine could not say).
+   */
   disableProject(actor: Actor, id: string): Promise<ProjectView> {
-    return this.change(actor, id, 'project.disable', { disabledAt: new Date() }, (project) => project.disabledAt === null);
+    return this.change(
+      actor,
+      id,
+      'project.disable',
+      { disabledAt: new Date() },
+      {
+        applies: (project) => project.disabledAt === null,
+        effect: async (project) => ({ disconnectedConnections: await this.cutConnections(project.id, DISCONNECT.projectDisabled) }),
+      },
+    );
   }
 
   enableProject(actor: Actor, id: string): Promise<ProjectView> {
-    return this.change(actor, id, 'project.enable', { disabledAt: null }, (project) => project.disabledAt !== null);
+    return this.change(actor, id, 'project.enable', { disabledAt: null }, { applies: (project) => project.disabledAt !== null });
+  }
+
+  /** Cuts every live connection of the project without disabling it (its keys keep working); audited with the count. */
+  async disconnectProject(actor: Actor, id: string): Promise<{ disconnected: number }> {
+    const project = projectView(await requireProject(this.repository, id));
+    const disconnected = await this.live.disconnectAll(project.id, DISCONNECT.terminal);
+    await this.repository.audit(actor, { action: 'project.disconnect', projectId: project.id, after: { disconnected } });
+    return { disconnected };
+  }
+
+  /** How many connections were cut; null when the engine could not do it (disabling must not fail for that). */
+  private async cutConnections(projectId: string, reason: (typeof DISCONNECT)[keyof typeof DISCONNECT]): Promise<number | null> {
+    try {
+      return await this.live.disconnectAll(projectId, reason);
+    } catch (error) {
+      this.logger.warn(`Could not cut the live connections of project ${projectId}: ${(error as Error).message}`);
+      return null;
+    }
   }
 
   async createKey(actor: Actor, projectId: string, kind: string): Promise<CreatedKey> {
@@ -169,15 +209,8 @@ export class ProjectsService {
     return revoked;
   }
 
-  private async change(
-    actor: Actor,
-    id: string,
-    action: string,
-    change: ProjectChange,
-    applies: (project: ProjectView) => boolean = () => true,
-    /** Runs after the pattern lock is held, before the change: the place to refuse it. */
-    check?: (tx: ProjectsRepository, project: ProjectView) => Promise<void>,
-  ): Promise<ProjectView> {
+  private async change(actor: Actor, id: string, action: string, change: ProjectChange, steps: ChangeSteps = {}): Promise<ProjectView> {
+    const { applies = () => true, check, effect } = steps;
     const updated = await this.repository.transaction(async (tx) => {
       if (check) await tx.lockPatternChanges();
       const before = projectView(await requireProject(tx, id));
@@ -185,7 +218,8 @@ export class ProjectsService {
       await check?.(tx, before);
       await tx.updateProject(before.id, change);
       const after = projectView((await tx.findProject(before.id))!);
-      await tx.audit(actor, { action, projectId: before.id, before, after });
+      const effects = await effect?.(after);
+      await tx.audit(actor, { action, projectId: before.id, before, after: { ...after, ...effects } });
       return after;
     });
     await this.changes.announce();

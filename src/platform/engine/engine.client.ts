@@ -12,7 +12,7 @@ import { Metrics } from '../metrics/metrics';
 import { engineFailure } from './engine-failure';
 
 /** The engine API methods this service calls (Centrifugo v6 `POST /api/<method>`). */
-export type EngineApiMethod = 'publish' | 'broadcast' | 'presence' | 'presence_stats' | 'history' | 'channels';
+export type EngineApiMethod = 'publish' | 'broadcast' | 'presence' | 'presence_stats' | 'history' | 'channels' | 'disconnect' | 'batch';
 
 /** What the engine answered, byte for byte. */
 export interface EngineResponse {

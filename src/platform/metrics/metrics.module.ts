@@ -45,6 +45,11 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
       buckets: LATENCY_BUCKETS,
     }),
     makeGaugeProvider({ name: METRIC.proxiedWebSockets, help: 'WebSockets this instance proxies to the engine now.' }),
+    makeGaugeProvider({
+      name: METRIC.projectLiveConnections,
+      help: 'Live connections per enabled project, sampled every 15 s from the engine (only while METRICS_TOKEN is set).',
+      labelNames: ['project'],
+    }),
     makeCounterProvider({
       name: METRIC.keyCacheLookups,
       help: 'API-key checks answered from the cache (hit) or the database (miss).',

@@ -12,6 +12,7 @@ export const METRIC = {
   engineDuration: 'xshathra_engine_request_duration_seconds',
   proxiedWebSockets: 'xshathra_proxied_websockets',
   keyCacheLookups: 'xshathra_key_cache_lookups_total',
+  projectLiveConnections: 'xshathra_project_live_connections',
 } as const;
 
 export type EngineOutcome = 'ok' | 'unreachable' | 'timeout' | 'refused_api_key';
@@ -33,6 +34,7 @@ export class Metrics {
     @InjectMetric(METRIC.engineDuration) private readonly engineDuration: Histogram<'operation'>,
     @InjectMetric(METRIC.proxiedWebSockets) private readonly proxiedWebSockets: Gauge,
     @InjectMetric(METRIC.keyCacheLookups) private readonly keyCacheLookups: Counter<'result'>,
+    @InjectMetric(METRIC.projectLiveConnections) private readonly projectLiveConnections: Gauge<'project'>,
   ) {}
 
   tokenMinted(project: string, kind: 'connection' | 'subscription'): void {
@@ -62,5 +64,11 @@ export class Metrics {
 
   keyCacheLookup(hit: boolean): void {
     this.keyCacheLookups.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  /** A new sample of every project's live connections (projects gone since the last one lose their series). */
+  liveConnectionsSampled(byProject: ReadonlyMap<string, number>): void {
+    this.projectLiveConnections.reset();
+    for (const [project, connections] of byProject) this.projectLiveConnections.set({ project }, connections);
   }
 }

@@ -98,6 +98,18 @@ export class AuditQueryDto extends PageQueryDto {
   projectId?: string;
 }
 
+/** A project with its live connections, as the admin API lists it (null: the engine could not say). */
+export class LiveProjectDto extends ProjectView {
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Live connections now, on every engine node (null: unknown).' })
+  connections: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Distinct user ids among them (null: unknown).' })
+  users: number | null;
+}
+
+export class DisconnectedProjectDto {
+  @ApiProperty({ description: 'How many live connections of the project were closed.' }) disconnected: number;
+}
+
 export class CreatedProjectDto {
   @ApiProperty() project: ProjectView;
   @ApiProperty({ description: 'Shown once: only its hash is kept.' }) serverApiKey: string;
@@ -105,7 +117,7 @@ export class CreatedProjectDto {
 }
 
 export class ProjectPageDto {
-  @ApiProperty({ type: [ProjectView] }) projects: ProjectView[];
+  @ApiProperty({ type: [LiveProjectDto] }) projects: LiveProjectDto[];
   @ApiProperty() page: number;
   @ApiProperty() pageSize: number;
   @ApiProperty() total: number;

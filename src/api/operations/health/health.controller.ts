@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { PublicRoute } from '../../../http/auth/route-access';
 import { ChannelOverlapsIndicator } from './channel-overlaps.health';
 import { EngineHealthIndicator } from './engine.health';
+import { LiveConnectionsIndicator } from './live-connections.health';
 import { ShutdownHealthIndicator } from './shutdown.health';
 
 const DATABASE_PING_TIMEOUT_MS = 1500;
@@ -20,6 +21,7 @@ export class HealthController {
     private readonly engine: EngineHealthIndicator,
     private readonly channelOverlaps: ChannelOverlapsIndicator,
     private readonly shutdown: ShutdownHealthIndicator,
+    private readonly liveConnections: LiveConnectionsIndicator,
   ) {}
 
   /** Liveness: the process answers. Checks nothing else, so a database outage never restarts pods. */
@@ -39,6 +41,7 @@ export class HealthController {
       () => this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS),
       () => this.shutdown.check('shutdown'),
       () => this.channelOverlaps.check('channelPatterns'),
+      () => this.liveConnections.check('liveConnections'),
     ]);
   }
 

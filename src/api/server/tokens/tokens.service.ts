@@ -7,6 +7,8 @@ import { Clock } from '../../../platform/clock';
 import { Metrics } from '../../../platform/metrics/metrics';
 import { assertChannelsAllowed } from '../../../domain/access/channel-access';
 import { connectionMeta } from '../../../domain/channels/connection-meta';
+import { controlChannel } from '../../../domain/channels/control-channel';
+import { ControlChannelProbe } from '../../../domain/live/control-channel-probe';
 import { buildConnectionClaims, buildSubscriptionClaims, effectiveTtl } from './claims';
 import { CreateSubscriptionTokenDto, SubscriptionTokenResponseDto } from './dto/create-subscription-token.dto';
 import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
@@ -17,7 +19,7 @@ export class TokensService {
   /**
    * The secret as a key object, made once: given a string, jsonwebtoken first tries (and fails) to parse it as
    * a private key and then builds a secret key, on every call: about a tenth of the token route's time
-   * (docs/performance.md).
+   * (bench/findings.md).
    */
   private readonly signingKey?: KeyObject;
 
@@ -25,14 +27,20 @@ export class TokensService {
     private readonly jwt: JwtService,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
+    private readonly controlChannel: ControlChannelProbe,
     @Inject(tokensConfig.KEY) config: TokensConfig,
   ) {
     if (config.tokenHmacSecret) this.signingKey = createSecretKey(Buffer.from(config.tokenHmacSecret, 'utf8'));
   }
 
+  /**
+   * The channels asked for are checked as they are; the project's control channel is added after the check
+   * (when the engine has its namespace), so that the engine counts and can cut this connection per project.
+   */
   createConnectionToken(project: AuthenticatedProject, request: CreateTokenDto): TokenResponseDto {
     assertChannelsAllowed(project, request.channels ?? []);
-    const claims = buildConnectionClaims(request, connectionMeta(project.projectId, project.keyId), this.clock.now());
+    const channels = this.controlChannel.available ? [...(request.channels ?? []), controlChannel(project.projectId)] : request.channels;
+    const claims = buildConnectionClaims({ ...request, channels }, connectionMeta(project.projectId, project.keyId), this.clock.now());
     const token = this.sign(claims);
     this.metrics.tokenMinted(project.projectSlug, 'connection');
     return { token, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
