@@ -245,6 +245,7 @@ describe('admin API (/api/admin)', () => {
       'PATCH /api/admin/projects/{id}',
       'POST /api/admin/projects',
       'POST /api/admin/projects/{id}/disable',
+      'POST /api/admin/projects/{id}/disconnect',
       'POST /api/admin/projects/{id}/enable',
       'POST /api/admin/projects/{id}/keys',
     ]);
