@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs, USAGE, UsageError } from './api/cli/args';
+import { CliLogger } from './api/cli/cli-logger';
 import { CliModule } from './api/cli/cli.module';
 import { runAdminKeyCommand, runAuditCommand } from './api/cli/admin-commands';
 import { runProjectCommand, type CommandOutput } from './api/cli/commands';
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
       return args.options.help ? 0 : 2;
     }
     loadAppConfig(); // fail on a malformed variable before touching the database
-    const context = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+    const context = await NestFactory.createApplicationContext(CliModule, { logger: new CliLogger() });
     try {
       const output = await run(context, args);
       process.stdout.write((json ? JSON.stringify(output.json) : output.text.join('\n')) + '\n');

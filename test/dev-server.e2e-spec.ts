@@ -74,7 +74,11 @@ describe('npm run dev (zero configuration)', () => {
     expect(response.status).toBe(200);
     const { token, expiresInSeconds } = (await response.json()) as { token: string; expiresInSeconds: number };
     expect(expiresInSeconds).toBe(900);
-    expect(verifyHs256(token, secret!).claims).toMatchObject({ sub: 'user_01HZEXAMPLE', channels: ['public:lobby'] });
+    // The channels asked for, then the project's control channel (live connections: docs/api-reference.md).
+    expect(verifyHs256(token, secret!).claims).toMatchObject({
+      sub: 'user_01HZEXAMPLE',
+      channels: ['public:lobby', expect.stringMatching(/^xshathra:project\.[0-9a-f-]{36}$/)],
+    });
   });
 
   it('starts a local engine when one is installed, so that the printed publish curl reaches a client subscribed to public:lobby', async () => {

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { ControlChannelProbe } from '../src/domain/live/control-channel-probe';
 import WebSocket from 'ws';
 import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
@@ -26,12 +27,14 @@ describeWithEngine('health and an engine outage', () => {
     http().post('/api/realtime/publish').set('Authorization', auth).send({ channel, data });
 
   it('reports the exact Terminus JSON while everything is up, without an API key', async () => {
+    expect(await app.get(ControlChannelProbe).check()).toBe('available');
+    const liveConnections = { status: 'up', namespace: 'available' };
     expect((await http().get('/health/live').expect(200)).body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
     expect((await http().get('/health/ready').expect(200)).body).toEqual({
       status: 'ok',
-      info: { database: up, shutdown: { status: 'up' }, channelPatterns: { status: 'up', overlaps: 0 } },
+      info: { database: up, shutdown: { status: 'up' }, channelPatterns: { status: 'up', overlaps: 0 }, liveConnections },
       error: {},
-      details: { database: up, shutdown: { status: 'up' }, channelPatterns: { status: 'up', overlaps: 0 } },
+      details: { database: up, shutdown: { status: 'up' }, channelPatterns: { status: 'up', overlaps: 0 }, liveConnections },
     });
     expect((await http().get('/health').expect(200)).body).toEqual({
       status: 'ok',

@@ -14,12 +14,18 @@ describe('/health/ready when the database goes away', () => {
       expect(response.body).toEqual({
         status: 'error',
         // The overlap report cannot be made without the database, and says so without failing on its own.
-        info: { shutdown: { status: 'up' }, channelPatterns: { status: 'up', overlaps: 'unknown' } },
+        // Whether the engine has the live-connections namespace is reported, and never fails readiness either.
+        info: {
+          shutdown: { status: 'up' },
+          channelPatterns: { status: 'up', overlaps: 'unknown' },
+          liveConnections: expect.objectContaining({ status: 'up' }),
+        },
         error: { database: expect.objectContaining({ status: 'down' }) },
         details: {
           database: expect.objectContaining({ status: 'down' }),
           shutdown: { status: 'up' },
           channelPatterns: { status: 'up', overlaps: 'unknown' },
+          liveConnections: expect.objectContaining({ status: 'up' }),
         },
       });
       await request(app.getHttpServer()).get('/health/live').expect(200);

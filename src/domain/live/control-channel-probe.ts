@@ -58,7 +58,14 @@ export class ControlChannelProbe implements OnApplicationBootstrap, OnApplicatio
     this.set('missing');
   }
 
+  /** Whether there is an engine to ask at all (the CLI, for one, often has none configured). */
+  get engineConfigured(): boolean {
+    return this.engine.configured;
+  }
+
   unavailableMessage(): string {
+    if (!this.engine.configured)
+      return 'Live connections are unavailable: the realtime engine is not configured (set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY).';
     return this.current === 'missing'
       ? `Live connections are unavailable: the realtime engine has no "${RESERVED_NAMESPACE}" namespace with presence on (see the engine configuration in docs).`
       : 'Live connections are unavailable until the realtime engine answers; retry shortly.';

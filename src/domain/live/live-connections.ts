@@ -44,6 +44,10 @@ export class LiveConnections {
     private readonly probe: ControlChannelProbe,
   ) {}
 
+  get engineConfigured(): boolean {
+    return this.probe.engineConfigured;
+  }
+
   async counts(projectId: string): Promise<LiveCounts> {
     await this.assertAvailable();
     const result = await this.call<{ num_clients: number; num_users: number }>('presence_stats', { channel: controlChannel(projectId) });

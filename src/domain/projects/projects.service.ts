@@ -170,7 +170,9 @@ export class ProjectsService {
     try {
       return await this.live.disconnectAll(projectId, reason);
     } catch (error) {
-      this.logger.warn(`Could not cut the live connections of project ${projectId}: ${(error as Error).message}`);
+      // Without an engine configured (the CLI, usually) there is nothing to cut here: the audit entry says null.
+      const level = this.live.engineConfigured ? 'warn' : 'debug';
+      this.logger[level](`Could not cut the live connections of project ${projectId}: ${(error as Error).message}`);
       return null;
     }
   }

@@ -47,6 +47,11 @@ export class EngineClient implements OnApplicationShutdown {
     });
   }
 
+  /** Whether the engine's API can be called at all (CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY are set). */
+  get configured(): boolean {
+    return Boolean(this.config.engineApiUrl && this.config.engineApiKey);
+  }
+
   /** Forwards a publish body unchanged to POST /api/publish and returns the engine's answer unchanged. */
   publish(rawBody: Buffer): Promise<EngineResponse> {
     return this.api('publish', rawBody);
