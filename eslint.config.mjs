@@ -8,6 +8,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'sdk/node/dist/',
+      'sdk/node/src/generated/',
       'node_modules/',
       '.data/',
       '.cache/',

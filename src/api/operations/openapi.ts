@@ -1,10 +1,16 @@
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ENGINE_REPLY_SCHEMAS } from '../../platform/engine/engine-replies.schema';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 
 /** Where the OpenAPI UI and document are served (API_DOCS=true); the security headers give this path its own CSP. */
 export const DOCS_PATH = 'api/docs';
 
-export function setupOpenApi(app: NestExpressApplication): void {
+/**
+ * The service's OpenAPI document, from the controllers' decorators. The same document is served at
+ * /api/docs-json and written to sdk/node/openapi.json, from which the Node SDK's types are generated.
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -21,5 +27,11 @@ export function setupOpenApi(app: NestExpressApplication): void {
       )
       .build(),
   );
-  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  // The engine's answers, which the channel routes relay, are plain schemas (not DTO classes): added here.
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...ENGINE_REPLY_SCHEMAS } };
+  return document;
+}
+
+export function setupOpenApi(app: NestExpressApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, openApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json` });
 }

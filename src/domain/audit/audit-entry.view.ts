@@ -6,10 +6,10 @@ export class AuditEntryView {
   @ApiProperty() id: string;
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ enum: ['cli', 'admin-key'] }) actor: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) adminKeyId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) adminKeyId: string | null;
   @ApiProperty({ example: 'key.revoke' }) action: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) projectId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) keyId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) projectId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) keyId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) before: Record<string, unknown> | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) after: Record<string, unknown> | null;
 }

@@ -13,7 +13,7 @@ export class ProjectView {
   @ApiProperty({ type: 'integer', nullable: true, description: 'Requests per minute; null: the deployment default.' }) rateLimitPerMinute:
     number | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) disabledAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) disabledAt: string | null;
 }
 
 /** A key without its secret: the prefix is all that is ever shown after creation. */
@@ -23,8 +23,8 @@ export class KeyView {
   @ApiProperty({ enum: ['server', 'client'] }) kind: string;
   @ApiProperty({ example: 'xs_sk_AbC123' }) prefix: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) revokedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) lastUsedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) revokedAt: string | null;
 }
 
 export function projectView(project: Project): ProjectView {

@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiForbiddenResponse,
+  ApiGatewayTimeoutResponse,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -15,14 +16,18 @@ import { ServerKeyRoute } from '../../../http/auth/route-access';
 import { ErrorResponseDto } from '../../../http/error-response.dto';
 import { RawBody } from '../../../http/raw-body.decorator';
 import { relay } from '../../../platform/engine/relay';
+import { engineReply } from '../../../platform/engine/engine-replies.schema';
 import { assertBroadcastRequest, MAX_BROADCAST_CHANNELS } from './publish-request';
 import { MAX_CHANNEL_LENGTH } from '../../../domain/channels/channel-name';
 import { EngineApiService, MAX_LISTED_CHANNELS } from './engine-api.service';
 import { ChannelRequestDto, HistoryRequestDto } from './dto/channel-requests.dto';
+import { PUBLISH_OPTION_PROPERTIES } from './dto/publish-options.schema';
+
+/** The engine's answer comes back as it is: its errors too, as 200 with `error` instead of `result`. */
+const RELAYED = "The engine's status and body, unchanged (Centrifugo reports its own errors as 200 with `error`).";
 
 @ApiTags('channels')
 @ServerKeyRoute()
-@ApiOkResponse({ description: "The engine's status and body, unchanged (Centrifugo reports its own errors as 200 with `error`)." })
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'An invalid body. Nothing reaches the engine.' })
 @ApiForbiddenResponse({
   type: ErrorResponseDto,
@@ -33,6 +38,7 @@ import { ChannelRequestDto, HistoryRequestDto } from './dto/channel-requests.dto
   type: ErrorResponseDto,
   description: 'CENTRIFUGO_UPSTREAM_URL and/or CENTRIFUGO_API_KEY is not configured.',
 })
+@ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'The engine did not answer in time.' })
 @Controller('api/realtime')
 /** broadcast, presence, presence-stats, history and channels (publish has its own controller for its OpenAPI tag). */
 export class ChannelsController {
@@ -40,6 +46,7 @@ export class ChannelsController {
 
   @Post('broadcast')
   @HttpCode(200)
+  @ApiOkResponse({ schema: engineReply('BroadcastReply'), description: RELAYED })
   @ApiBody({
     description: `Forwarded unchanged to the engine's \`POST /api/broadcast\`, once every channel (at most ${MAX_BROADCAST_CHANNELS}) is the project's.`,
     schema: {
@@ -52,6 +59,7 @@ export class ChannelsController {
           example: ['public:acme.a', 'public:acme.b'],
         },
         data: { example: { text: 'hi' } },
+        ...PUBLISH_OPTION_PROPERTIES,
       },
       additionalProperties: true,
     },
@@ -67,6 +75,7 @@ export class ChannelsController {
 
   @Post('presence')
   @HttpCode(200)
+  @ApiOkResponse({ schema: engineReply('PresenceReply'), description: RELAYED })
   async presence(
     @CurrentProject() project: AuthenticatedProject,
     @Body() body: ChannelRequestDto,
@@ -77,6 +86,7 @@ export class ChannelsController {
 
   @Post('presence-stats')
   @HttpCode(200)
+  @ApiOkResponse({ schema: engineReply('PresenceStatsReply'), description: RELAYED })
   async presenceStats(
     @CurrentProject() project: AuthenticatedProject,
     @Body() body: ChannelRequestDto,
@@ -87,6 +97,7 @@ export class ChannelsController {
 
   @Post('history')
   @HttpCode(200)
+  @ApiOkResponse({ schema: engineReply('HistoryReply'), description: RELAYED })
   async history(
     @CurrentProject() project: AuthenticatedProject,
     @Body() body: HistoryRequestDto,
@@ -105,6 +116,7 @@ export class ChannelsController {
   @Post('channels')
   @HttpCode(200)
   @ApiOkResponse({
+    schema: engineReply('ChannelsReply'),
     description:
       `\`{"result":{"channels":{"public:acme.lobby":{"num_clients":2}},"truncated":false}}\`: the engine's active channels ` +
       `that are the project's, at most ${MAX_LISTED_CHANNELS} (the first by name); \`truncated\` is true when there are more.`,

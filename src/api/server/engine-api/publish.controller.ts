@@ -16,9 +16,11 @@ import { ServerKeyRoute } from '../../../http/auth/route-access';
 import { ErrorResponseDto } from '../../../http/error-response.dto';
 import { RawBody } from '../../../http/raw-body.decorator';
 import { relay } from '../../../platform/engine/relay';
+import { engineReply } from '../../../platform/engine/engine-replies.schema';
 import { MAX_CHANNEL_LENGTH } from '../../../domain/channels/channel-name';
 import { EngineApiService } from './engine-api.service';
 import { assertPublishRequest } from './publish-request';
+import { PUBLISH_OPTION_PROPERTIES } from './dto/publish-options.schema';
 
 @ApiTags('publish')
 @ServerKeyRoute()
@@ -35,11 +37,13 @@ export class PublishController {
       properties: {
         channel: { type: 'string', maxLength: MAX_CHANNEL_LENGTH, example: 'public:lobby' },
         data: { example: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } },
+        ...PUBLISH_OPTION_PROPERTIES,
       },
       additionalProperties: true,
     },
   })
   @ApiOkResponse({
+    schema: engineReply('PublishReply'),
     description: 'The engine\'s status and body, unchanged: `{"result":{}}`, or `{"error":{"code":102,"message":"unknown channel"}}`.',
   })
   @ApiBadRequestResponse({
