@@ -2,8 +2,7 @@ import type { components, paths } from './generated/api.js';
 
 /*
  * Friendly names for the types generated from the service's OpenAPI document (src/generated/api.ts, by
- * `npm run openapi` in the service's repository). Nothing here is written by hand except the live-connection
- * types at the end.
+ * `npm run openapi` in the service's repository). Nothing here is written by hand.
  */
 
 type Schemas = components['schemas'];
@@ -52,36 +51,12 @@ export type AuditPage = Schemas['AuditPageDto'];
 export type PageQuery = NonNullable<paths['/api/admin/projects']['get']['parameters']['query']>;
 export type AuditQuery = NonNullable<paths['/api/admin/audit']['get']['parameters']['query']>;
 
-/*
- * The live-connection routes (POST /api/realtime/connections and /disconnect), typed by hand against their
- * contract until they are in the OpenAPI document; then these become aliases of the generated schemas.
- */
+/* The live-connection routes (POST /api/realtime/connections and /disconnect). */
 
 /** How many connections (and distinct users) the project has open now. */
-export interface LiveCounts {
-  connections: number;
-  users: number;
-}
-
+export type LiveCounts = Schemas['ConnectionCountsDto'];
 /** One open connection of the project: the engine's client id, and the connection token's `info` if it had one. */
-export interface LiveConnection {
-  clientId: string;
-  info?: unknown;
-}
-
-export interface UserConnections {
-  connections: LiveConnection[];
-}
-
-export interface DisconnectRequest {
-  userId: string;
-  /** Only this connection of the user's. */
-  clientId?: string;
-  /** Let the client reconnect (with a new token) instead of telling it to stay away. */
-  reconnect?: boolean;
-}
-
-export interface DisconnectResult {
-  /** How many connections were closed. */
-  disconnected: number;
-}
+export type LiveConnection = Schemas['LiveConnectionDto'];
+export type UserConnections = Schemas['UserConnectionsDto'];
+export type DisconnectRequest = Schemas['DisconnectRequestDto'];
+export type DisconnectResult = Schemas['DisconnectedDto'];

@@ -129,6 +129,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/realtime/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ConnectionsController_connections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/realtime/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ConnectionsController_disconnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/projects": {
         parameters: {
             query?: never;
@@ -159,6 +191,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["AdminProjectsController_update"];
+        trace?: never;
+    };
+    "/api/admin/projects/{id}/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AdminProjectsController_disconnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/admin/projects/{id}/disable": {
@@ -387,6 +435,43 @@ export interface components {
             /** @description Newest first. */
             reverse?: boolean;
         };
+        ConnectionCountsDto: {
+            /** @description Live connections of the caller's project, on every engine node. */
+            connections: number;
+            /** @description Distinct user ids among them. */
+            users: number;
+        };
+        LiveConnectionDto: {
+            /** @description The engine's client id of the connection. */
+            clientId: string;
+            /** @description The connection token's `info`, when it had one. */
+            info?: {
+                [key: string]: unknown;
+            };
+        };
+        UserConnectionsDto: {
+            userId: string;
+            connections: components["schemas"]["LiveConnectionDto"][];
+        };
+        ConnectionsRequestDto: {
+            /** @example user_01HZEXAMPLE */
+            userId?: string;
+        };
+        DisconnectRequestDto: {
+            /** @example user_01HZEXAMPLE */
+            userId: string;
+            /** @description Only this connection of the user (a `clientId` from POST /api/realtime/connections). */
+            clientId?: string;
+            /**
+             * @description true: a reconnecting close code (4001), so clients come back (with a new token); default: terminal (4501).
+             * @default false
+             */
+            reconnect?: boolean;
+        };
+        DisconnectedDto: {
+            /** @description How many of the user's connections in this project were closed. */
+            disconnected: number;
+        };
         CreateProjectDto: {
             /**
              * @description Channel patterns; a new project owns `*:<slug>.*` unless given. They must not overlap another project's patterns (409). Giving them makes an unrestricted project restricted.
@@ -432,11 +517,41 @@ export interface components {
             /** @description Shown once: only its hash is kept. */
             clientApiKey: string;
         };
+        LiveProjectDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Acme */
+            name: string;
+            /** @example acme */
+            slug: string;
+            /**
+             * @example [
+             *       "*:acme.*"
+             *     ]
+             */
+            channels: string[];
+            /** @description Reaches every channel, and is the only kind of project whose patterns may overlap another's. */
+            unrestricted: boolean;
+            /** @description Requests per minute; null: the deployment default. */
+            rateLimitPerMinute: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /** @description Live connections now, on every engine node (null: unknown). */
+            connections: number | null;
+            /** @description Distinct user ids among them (null: unknown). */
+            users: number | null;
+        };
         ProjectPageDto: {
-            projects: components["schemas"]["ProjectView"][];
+            projects: components["schemas"]["LiveProjectDto"][];
             page: number;
             pageSize: number;
             total: number;
+        };
+        DisconnectedProjectDto: {
+            /** @description How many live connections of the project were closed. */
+            disconnected: number;
         };
         UpdateProjectDto: {
             /**
@@ -1345,6 +1460,125 @@ export interface operations {
             };
         };
     };
+    ConnectionsController_connections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionsRequestDto"];
+            };
+        };
+        responses: {
+            /** @description `{}`: the project's counts. `{"userId":"u"}`: that user's connections in this project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionCountsDto"] | components["schemas"]["UserConnectionsDto"];
+                };
+            };
+            /** @description An invalid body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid Authorization, or not an active server key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the project's rate limit, or: Too many authentication attempts with unknown keys from this address (with `Retry-After`). With `Retry-After` and the IETF `RateLimit` fields. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The engine has no `xshathra` namespace with presence on, or is not configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ConnectionsController_disconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisconnectRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectedDto"];
+                };
+            };
+            /** @description An invalid body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid Authorization, or not an active server key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the project's rate limit, or: Too many authentication attempts with unknown keys from this address (with `Retry-After`). With `Retry-After` and the IETF `RateLimit` fields. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The engine has no `xshathra` namespace with presence on, or is not configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     AdminProjectsController_list: {
         parameters: {
             query?: {
@@ -1357,7 +1591,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Oldest first. */
+            /** @description Oldest first, each with its live connections (one engine call per page). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1471,7 +1705,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectView"];
+                    "application/json": components["schemas"]["LiveProjectDto"];
                 };
             };
             /** @description An invalid body, id or query (see `error` and `details`). */
@@ -1581,6 +1815,72 @@ export interface operations {
             };
         };
     };
+    AdminProjectsController_disconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every live connection of the project is closed with a terminal code (4501); its keys keep working. Audited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectedProjectDto"];
+                };
+            };
+            /** @description An invalid body, id or query (see `error` and `details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No admin key, or not an active one (a project key never is). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many authentication attempts with unknown keys from this address (with `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The engine has no `xshathra` namespace, or is not configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     AdminProjectsController_disable: {
         parameters: {
             query?: never;
@@ -1592,7 +1892,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every key of the project is refused from now on (on every instance at once). */
+            /** @description Every key of the project is refused from now on (on every instance at once), and its live connections are closed with a terminal code (4502, `project disabled`). */
             200: {
                 headers: {
                     [name: string]: unknown;

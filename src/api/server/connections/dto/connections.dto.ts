@@ -45,7 +45,8 @@ export class ConnectionCountsDto {
 
 export class LiveConnectionDto {
   @ApiProperty({ description: "The engine's client id of the connection." }) clientId: string;
-  @ApiPropertyOptional({ description: "The connection token's `info`, when it had one." }) info?: unknown;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "The connection token's `info`, when it had one." })
+  info?: unknown;
 }
 
 export class UserConnectionsDto {
