@@ -17,9 +17,10 @@ const { freePort } = require('../src/platform/ports.ts');
 
 /**
  * Starts the engine and the app. `script` runs the app (bench/profiled-main.cjs: under the profiler); `env` adds
- * variables (e.g. MAX_PROXIED_WEBSOCKETS). DATABASE_URL is used when set, else the embedded database.
+ * variables (e.g. MAX_PROXIED_WEBSOCKETS), `engineEnv` CENTRIFUGO_* ones for the engine. DATABASE_URL is used
+ * when set, else the embedded database.
  */
-export async function startStack({ script = 'dist/src/main.js', env = {} } = {}) {
+export async function startStack({ script = 'dist/src/main.js', env = {}, engineEnv = {} } = {}) {
   const binary = findOrBuildEngine(process.env.CENTRIFUGO_BIN); // on a clean clone, built with Go as `npm run dev` does
   if (typeof binary !== 'string') throw new Error(`No Centrifugo: ${binary.missing}.`);
   const secret = randomBytes(32).toString('base64url');
@@ -36,6 +37,7 @@ export async function startStack({ script = 'dist/src/main.js', env = {} } = {})
     apiKey: engineApiKey,
     allowedOrigins: ['*'],
     subscribeProxy: { appUrl: `http://127.0.0.1:${appPort}`, secret: proxySecret },
+    env: engineEnv,
   });
   const appEnv = {
     ...process.env,
@@ -60,7 +62,7 @@ export async function startStack({ script = 'dist/src/main.js', env = {} } = {})
   }
   const cli = (...args) =>
     JSON.parse(execFileSync(process.execPath, ['dist/src/cli.js', ...args, '--json'], { env: appEnv, encoding: 'utf8' }));
-  const project = cli('projects', 'create', '--name', 'Bench', '--channels', '*:*,*');
+  const project = cli('projects', 'create', '--name', 'Bench', '--unrestricted');
   // The bench project's own limit, high enough not to refuse the load: the limiter still counts every request.
   cli('projects', 'set-rate-limit', project.id, '10000000');
   return {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EngineClient } from '../../platform/engine/engine.client';
 import { controlChannel, RESERVED_NAMESPACE } from '../channels/control-channel';
 
@@ -11,12 +11,13 @@ export type ControlChannelState = 'available' | 'missing' | 'unknown';
 
 /**
  * Whether the engine has the reserved namespace with presence on: the engine's own configuration, which an
- * operator may have written without it. Asked at start and every 30 s after. Until the answer is "available",
+ * operator may have written without it. The server asks at start and every 30 s after (watch()); a one-off
+ * process such as the CLI asks only when it needs the answer. Until the answer is "available",
  * tokens are minted without the control channel (connecting never depends on it) and live-connection calls
  * answer 503 saying why. A missing namespace is logged once per change of state, and shown by readiness.
  */
 @Injectable()
-export class ControlChannelProbe implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ControlChannelProbe implements OnApplicationShutdown {
   private readonly logger = new Logger('LiveConnections');
   private current: ControlChannelState = 'unknown';
   private timer?: NodeJS.Timeout;
@@ -31,7 +32,9 @@ export class ControlChannelProbe implements OnApplicationBootstrap, OnApplicatio
     return this.current === 'available';
   }
 
-  onApplicationBootstrap(): void {
+  /** Asks now and every 30 s from now on (once per process). */
+  watch(): void {
+    if (this.timer) return;
     void this.check();
     this.timer = setInterval(() => void this.check(), PROBE_INTERVAL_MS).unref();
   }

@@ -1,5 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthenticatedProject } from '../../../domain/access/key-check';
 import { tokensConfig, type TokensConfig } from '../../../platform/config/app.config';
@@ -15,7 +15,7 @@ import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
 
 /** Signs HS256 JWTs for Centrifugo with the deployment's HMAC secret, for channels inside the project's policy. */
 @Injectable()
-export class TokensService {
+export class TokensService implements OnApplicationBootstrap {
   /**
    * The secret as a key object, made once: given a string, jsonwebtoken first tries (and fails) to parse it as
    * a private key and then builds a secret key, on every call: about a tenth of the token route's time
@@ -31,6 +31,11 @@ export class TokensService {
     @Inject(tokensConfig.KEY) config: TokensConfig,
   ) {
     if (config.tokenHmacSecret) this.signingKey = createSecretKey(Buffer.from(config.tokenHmacSecret, 'utf8'));
+  }
+
+  /** The server mints tokens: it keeps asking whether the engine has the control channel's namespace. */
+  onApplicationBootstrap(): void {
+    this.controlChannel.watch();
   }
 
   /**
