@@ -55,7 +55,7 @@ function run(context: INestApplicationContext, args: ParsedArgs): Promise<Comman
     case 'admin-keys':
       return runAdminKeyCommand(context.get(AdminKeysService), args);
     case 'audit':
-      return runAuditCommand(context.get(AuditLog), args);
+      return runAuditCommand(context.get(AuditLog), context.get(ProjectsService), args);
     default:
       return runProjectCommand(context.get(ProjectsService), args);
   }
