@@ -1,3 +1,5 @@
+// First: on an unsupported Node, one clear line instead of a crash inside a dependency.
+import './platform/node-version';
 import 'reflect-metadata';
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -1,3 +1,5 @@
+// First: on an unsupported Node, one clear line instead of a crash inside a dependency.
+import './platform/node-version';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -22,8 +24,17 @@ export async function bootstrap(): Promise<{ app: NestExpressApplication; config
   return { app, config };
 }
 
+/** PORT taken by another process: one sentence saying what to do. */
+export function portInUse(port: number): StartupError {
+  return new StartupError(
+    `Port ${port} is already in use (another copy running?): stop that process, or set PORT to a free port, e.g. PORT=${port + 1}.`,
+  );
+}
+
 /** A configuration problem is reported as one line, then the process stops. */
 export function exitOnStartupError(error: unknown): never {
+  const { code, port } = (error ?? {}) as { code?: unknown; port?: unknown };
+  if (code === 'EADDRINUSE' && typeof port === 'number') error = portInUse(port);
   const message =
     error instanceof ConfigError
       ? `Configuration error: ${error.message}`
