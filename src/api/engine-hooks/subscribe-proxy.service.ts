@@ -38,7 +38,7 @@ export class SubscribeProxyService {
       return this.deny(
         connection.projectId,
         channel,
-        'the server key that minted the connection token is revoked, or its project is disabled; connect with a token from an active server key',
+        'the server key that minted the connection token is revoked or unknown, or its project is disabled; connect with a token from an active server key',
       );
     if (!policy.channels.allows(channel))
       return this.deny(
