@@ -8,9 +8,12 @@ import { setupApp } from './app.setup';
 import { StartupError } from './platform/startup-error';
 import { ConfigError } from './platform/config/env.parser';
 import { loadAppConfig, type AppConfig } from './platform/config/app.config';
+import { isPortFree } from './platform/ports';
 
 export async function bootstrap(): Promise<{ app: NestExpressApplication; config: AppConfig }> {
   const config = loadAppConfig();
+  // Before anything connects: Nest would report a taken port with an error line of its own before ours.
+  if (!(await isPortFree(config.port))) throw portInUse(config.port);
   // A failing start is reported by exitOnStartupError alone (one line for known problems), not also by Nest.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
