@@ -44,13 +44,15 @@ async function dev(): Promise<void> {
       '',
       `Xshathra Realtime (development) is listening on ${origin}`,
       `  OpenAPI docs:        ${origin}/api/docs`,
-      ...(config.socketTestPage ? [`  Test page:           ${origin}/socket-auth-test.html  (paste a server key, connect, subscribe, publish)`] : []),
+      ...(config.socketTestPage
+        ? [`  Test page:           ${origin}/socket-auth-test.html  (paste a server key, connect, subscribe, publish)`]
+        : []),
       // The console's line belongs here once there is one.
       `  Engine:              ${engine.line}`,
       `  Dev server API key:  ${serverApiKey}  (project "Development", every channel)`,
       `  JWT signing secret:  ${config.tokenHmacSecret}  (HS256; dev only, stored in ${dataDir}/dev-secrets.json)`,
       '',
-      'Run the example client (it subscribes to a channel of the key\'s project and prints what arrives):',
+      "Run the example client (it subscribes to a channel of the key's project and prints what arrives):",
       `  ${exampleOrigin}XSHATHRA_SERVER_API_KEY=${serverApiKey} node examples/node-client.mjs`,
       '',
       'Create a project of your own (it prints its server key; use that key anywhere above):',

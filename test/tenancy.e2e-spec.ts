@@ -163,7 +163,7 @@ describeWithEngine('projects as tenants on one engine', () => {
 
   it("has the engine refuse A's connection a client-side subscription to B's public channel (103), and allow B's own", async () => {
     const news = `public:${b.slug}.news-${unique()}`;
-    const logged = jest.spyOn((app.get(SubscribeProxyService) as unknown as { logger: Logger }).logger, 'log');
+    const logged = jest.spyOn(app.get<SubscribeProxyService, { logger: Logger }>(SubscribeProxyService).logger, 'log');
     const intruder = clients.create(url, { token: await connectionToken(a.auth, { userId: 'mallory' }) });
     const refused = intruder.newSubscription(news);
     const unsubscribed = nextEvent(refused, 'unsubscribed');

@@ -231,7 +231,11 @@ describe('token endpoints', () => {
 
     it('accepts the bare key the way Swagger UI sends it from the Authorize box (Bearer)', async () => {
       const key = auth.replace(/^apikey /, '');
-      await request(app.getHttpServer()).post('/api/realtime/token').set('Authorization', `Bearer ${key}`).send({ userId: 'u1' }).expect(200);
+      await request(app.getHttpServer())
+        .post('/api/realtime/token')
+        .set('Authorization', `Bearer ${key}`)
+        .send({ userId: 'u1' })
+        .expect(200);
     });
 
     it('serves Swagger UI at /api/docs', async () => {

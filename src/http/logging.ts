@@ -106,9 +106,10 @@ async function prettyStream() {
     ignore: SHOWN_FIELDS,
     messageFormat: (entry, messageKey) => {
       const { req, res, responseTime, projectId, context } = entry as PrettyEntry;
+      const message = entry[messageKey];
       if (req && res)
         return `${req.method} ${req.url} ${res.statusCode} ${Math.round(responseTime ?? 0)}ms${projectId ? ` project ${projectId}` : ''} ${req.id}`;
-      return `${context ? `[${context}] ` : ''}${String(entry[messageKey] ?? '')}`;
+      return `${context ? `[${context}] ` : ''}${typeof message === 'string' ? message : JSON.stringify(message)}`;
     },
   });
 }

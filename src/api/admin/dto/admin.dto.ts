@@ -105,7 +105,10 @@ export class CreatedProjectDto {
     description: 'Shown once: only its hash is kept. For your backend: it mints tokens and publishes (`Authorization: apikey <key>`).',
   })
   serverApiKey: string;
-  @ApiProperty({ example: 'xs_pk_…', description: `Shown once: only its hash is kept. The client key (\`xs_pk_…\`) is ${CLIENT_KEY_PURPOSE}.` })
+  @ApiProperty({
+    example: 'xs_pk_…',
+    description: `Shown once: only its hash is kept. The client key (\`xs_pk_…\`) is ${CLIENT_KEY_PURPOSE}.`,
+  })
   clientApiKey: string;
 }
 
