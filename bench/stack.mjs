@@ -64,7 +64,7 @@ export async function startStack({ script = 'dist/src/main.js', env = {}, engine
     JSON.parse(execFileSync(process.execPath, ['dist/src/cli.js', ...args, '--json'], { env: appEnv, encoding: 'utf8' }));
   const project = cli('projects', 'create', '--name', 'Bench', '--unrestricted');
   // The bench project's own limit, high enough not to refuse the load: the limiter still counts every request.
-  cli('projects', 'set-rate-limit', project.id, '10000000');
+  cli('projects', 'set-rate-limit', project.project.id, '10000000');
   return {
     appUrl: `http://127.0.0.1:${appPort}`,
     app,

@@ -1,3 +1,5 @@
+// First: on an unsupported Node, one clear line instead of a crash inside a dependency.
+import './platform/node-version';
 import 'reflect-metadata';
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -56,7 +58,7 @@ function run(context: INestApplicationContext, args: ParsedArgs): Promise<Comman
     case 'admin-keys':
       return runAdminKeyCommand(context.get(AdminKeysService), args);
     case 'audit':
-      return runAuditCommand(context.get(AuditLog), args);
+      return runAuditCommand(context.get(AuditLog), context.get(ProjectsService), args);
     default:
       return runProjectCommand(context.get(ProjectsService), args);
   }

@@ -1,9 +1,12 @@
+// First: on an unsupported Node, one clear line instead of a crash inside a dependency.
+import './platform/node-version';
 import 'reflect-metadata';
 import { ApiKeyAuthenticator } from './domain/access/api-key.authenticator';
 import { environmentSets, loadAppConfig, useEnvironmentDefaults } from './platform/config/app.config';
 import { startDevEngine } from './dev/dev-engine';
 import { loadOrCreateDevSecrets, readDevProject, saveDevProject } from './dev/dev-state';
-import { bootstrap, exitOnStartupError } from './main';
+import { bootstrap, exitOnStartupError, portInUse } from './main';
+import { isPortFree } from './platform/ports';
 import { PinoLogger } from 'nestjs-pino';
 import { ProjectsService } from './domain/projects/projects.service';
 import { CLI_ACTOR } from './domain/audit/actor';
@@ -14,7 +17,9 @@ import { CLI_ACTOR } from './domain/audit/actor';
  * Anything already set in the environment wins over these defaults.
  */
 async function dev(): Promise<void> {
-  const { dataDir } = loadAppConfig();
+  const { dataDir, port } = loadAppConfig();
+  // Before the database and the engine start: a busy port is one line, with nothing left running.
+  if (!(await isPortFree(port))) throw portInUse(port);
   const secrets = await loadOrCreateDevSecrets(dataDir);
   // A quiet boot: unless LOG_LEVEL says otherwise, only warnings until the banner, then requests at info.
   const quietBoot = !environmentSets('LOG_LEVEL');
@@ -33,14 +38,25 @@ async function dev(): Promise<void> {
   const serverApiKey = await ensureDevProjectKey(app.get(ProjectsService), app.get(ApiKeyAuthenticator), dataDir);
   if (engine.stop) app.getHttpServer().once('close', engine.stop);
   const origin = `http://localhost:${config.port}`;
+  const exampleOrigin = origin === DEFAULT_ORIGIN ? '' : `XSHATHRA_ORIGIN=${origin} `;
   process.stdout.write(
     [
       '',
       `Xshathra Realtime (development) is listening on ${origin}`,
       `  OpenAPI docs:        ${origin}/api/docs`,
+      ...(config.socketTestPage
+        ? [`  Test page:           ${origin}/socket-auth-test.html  (paste a server key, connect, subscribe, publish)`]
+        : []),
+      // The console's line belongs here once there is one.
       `  Engine:              ${engine.line}`,
-      `  Dev server API key:  ${serverApiKey}`,
+      `  Dev server API key:  ${serverApiKey}  (project "Development", every channel)`,
       `  JWT signing secret:  ${config.tokenHmacSecret}  (HS256; dev only, stored in ${dataDir}/dev-secrets.json)`,
+      '',
+      "Run the example client (it subscribes to a channel of the key's project and prints what arrives):",
+      `  ${exampleOrigin}XSHATHRA_SERVER_API_KEY=${serverApiKey} node examples/node-client.mjs`,
+      '',
+      'Create a project of your own (it prints its server key; use that key anywhere above):',
+      '  npm run --silent cli -- projects create --name "My App"',
       '',
       'Mint a connection token:',
       ...curl(`${origin}/api/realtime/token`, serverApiKey, {
@@ -60,6 +76,9 @@ async function dev(): Promise<void> {
   );
   if (quietBoot) PinoLogger.root.level = 'info';
 }
+
+/** Where examples/node-client.mjs looks unless XSHATHRA_ORIGIN says otherwise. */
+const DEFAULT_ORIGIN = 'http://localhost:3001';
 
 /** A ready-to-paste curl for a JSON POST with the dev key. */
 function curl(url: string, serverApiKey: string, body: object): string[] {

@@ -225,6 +225,13 @@ describe('admin API (/api/admin)', () => {
     });
   });
 
+  it('says in OpenAPI what the client key of a new project is for', async () => {
+    const document = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body;
+    const purpose = 'reserved for client-side use (browsers, apps); no HTTP endpoint accepts it today';
+    expect(document.components.schemas.CreatedProjectDto.properties.clientApiKey.description).toContain(purpose);
+    expect(document.paths['/api/admin/projects'].post.responses['201'].description).toContain(purpose);
+  });
+
   it('documents every admin route in OpenAPI with the admin-key scheme', async () => {
     const document = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body;
     expect(document.components.securitySchemes['admin-key']).toMatchObject({ type: 'http', scheme: 'bearer' });

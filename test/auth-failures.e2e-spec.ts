@@ -82,7 +82,13 @@ describe('failed authentication per client address', () => {
     for (let i = 0; i < 3; i++) await ask('wrong').expect(401);
     await ask('wrong').expect(429);
     await mint(app, generateApiKey('server').key, from('203.0.113.40')).expect(429);
-    await ask(TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+    await ask(TEST_PROXY_SECRET).expect(200, {
+      error: {
+        code: 103,
+        message:
+          'Subscription to "public:x" refused: the server key that minted the connection token is revoked or unknown, or its project is disabled; connect with a token from an active server key.',
+      },
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { excerptsOf } from './support/docs';
 import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
+import { childEnv, runCli } from './support/processes';
 
 const run = promisify(execFile);
 
@@ -69,7 +70,58 @@ describeWithEngine('the client integration guide from a blank Node project', () 
       .send({ channel, data: { type: 'ping', at: '2026-03-30T12:00:00.000Z' } })
       .expect(200);
     expect(await exited).toBe(0);
-    expect(output).toMatch(/^connected as [0-9a-f-]{36}\n/);
+    expect(output).toMatch(/^project guide(-\d+)? \(channels \*:\*, \*\)\nconnected as [0-9a-f-]{36}\n/);
     expect(output).toContain(`subscribed to ${channel}\npublication: {"type":"ping","at":"2026-03-30T12:00:00.000Z"}\n`);
+  });
+
+  /** Runs the example with a key and waits for `until` in its output; resolves the output and the exit code. */
+  const runExample = (key: string, until: string, channel?: string) => {
+    const child = spawn(process.execPath, ['client.mjs', '--once'], {
+      cwd: project,
+      env: childEnv({ XSHATHRA_ORIGIN: origin, XSHATHRA_SERVER_API_KEY: key, XSHATHRA_CHANNEL: channel }),
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const seen = (async () => {
+      const deadline = Date.now() + 10_000;
+      while (!output.includes(until)) {
+        if (Date.now() > deadline) throw new Error(`the example never printed ${until}:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    return { output: () => output, exited, seen };
+  };
+
+  it("works as is with a fresh project made by the CLI: it finds the project's own channel and receives", async () => {
+    const cli = await runCli(['projects', 'create', '--name', 'First hour', '--json']);
+    expect(cli.code).toBe(0);
+    const { project: fresh, serverApiKey: freshKey } = JSON.parse(cli.stdout);
+    const channel = `public:${fresh.slug}.lobby`;
+    const run = runExample(freshKey, `subscribed to ${channel}`);
+    await run.seen;
+    await request(app.getHttpServer())
+      .post('/api/realtime/publish')
+      .set('Authorization', `apikey ${freshKey}`)
+      .send({ channel, data: { hello: 'first hour' } })
+      .expect(200);
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(
+      new RegExp(`^project ${fresh.slug} \\(channels \\*:${fresh.slug}\\.\\*\\)\\nconnected as [0-9a-f-]{36}\\n`),
+    );
+    expect(run.output()).toContain(`subscribed to ${channel}\npublication: {"hello":"first hour"}\n`);
+  });
+
+  it("prints why a subscription to another project's channel is refused", async () => {
+    const { project: other } = JSON.parse((await runCli(['projects', 'create', '--name', 'Someone else', '--json'])).stdout);
+    const { project: mine, serverApiKey: mineKey } = JSON.parse((await runCli(['projects', 'create', '--name', 'Mine', '--json'])).stdout);
+    const foreign = `public:${other.slug}.lobby`;
+    const run = runExample(mineKey, 'unsubscribed: 103', foreign);
+    await run.seen;
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain(
+      `unsubscribed: 103 Subscription to "${foreign}" refused: the channel is outside the channels of project "${mine.slug}" (*:${mine.slug}.*).\n`,
+    );
   });
 });

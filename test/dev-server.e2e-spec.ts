@@ -1,4 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../src/platform/ports';
@@ -62,6 +63,23 @@ describe('npm run dev (zero configuration)', () => {
     expect(lines).toEqual([]);
   });
 
+  it('names the test page, the example client and how to create a project of your own', async () => {
+    const output = server.output();
+    const key = /Dev server API key:\s+(xs_sk_\S+)/.exec(output)![1];
+    expect(output).toContain(
+      `\n  Test page:           http://localhost:${port}/socket-auth-test.html  (paste a server key, connect, subscribe, publish)\n`,
+    );
+    expect(output).toContain(
+      `\nRun the example client (it subscribes to a channel of the key's project and prints what arrives):\n` +
+        `  XSHATHRA_ORIGIN=http://localhost:${port} XSHATHRA_SERVER_API_KEY=${key} node examples/node-client.mjs\n`,
+    );
+    expect(output).toContain(
+      '\nCreate a project of your own (it prints its server key; use that key anywhere above):\n' +
+        '  npm run --silent cli -- projects create --name "My App"\n',
+    );
+    expect((await fetch(`http://localhost:${port}/socket-auth-test.html`)).status).toBe(200);
+  });
+
   it('prints a server key, a signing secret and a curl that returns a JWT verifying with that secret', async () => {
     const output = server.output();
     const key = /Dev server API key:\s+(xs_sk_\S+)/.exec(output)?.[1];
@@ -113,6 +131,24 @@ describe('npm run dev (zero configuration)', () => {
     }
   });
 
+  it('logs each request on one short line (method, path, status, time, project, request id); a favicon miss is no warning', async () => {
+    const key = /Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1];
+    const minted = await fetch(`http://localhost:${port}/api/realtime/token`, {
+      method: 'POST',
+      headers: { Authorization: `apikey ${key}`, 'Content-Type': 'application/json', 'X-Request-Id': 'short-line-1' },
+      body: JSON.stringify({ userId: 'u' }),
+    });
+    expect(minted.status).toBe(200);
+    await fetch(`http://localhost:${port}/favicon.ico`, { headers: { 'X-Request-Id': 'favicon-1' } });
+    const lines = () => server.output().split('\n');
+    for (let i = 0; i < 50 && !lines().some((line) => line.includes('favicon-1')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines()).toContainEqual(
+      expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: POST \/api\/realtime\/token 200 \d+ms project [0-9a-f-]{36} short-line-1$/),
+    );
+    expect(lines()).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: GET \/favicon\.ico 404 \d+ms favicon-1$/));
+  });
+
   it('lets the operator CLI use the running dev database instead of starting a second one', async () => {
     const result = await runCli(['projects', 'list', '--json'], { ...unconfigured, XSHATHRA_DATA_DIR: dataDir });
     expect(result.code).toBe(0);
@@ -120,18 +156,58 @@ describe('npm run dev (zero configuration)', () => {
     expect(projects.map((p: { name: string }) => p.name)).toEqual(['Development']);
   });
 
-  it('prints the same working key on the next start', async () => {
+  it('prints the same working key on the next start, after a quiet SIGTERM', async () => {
     const firstKey = /Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1];
     await server.stop();
+    // A normal stop prints no warning nor error (e.g. last_used_at not recorded "while shutting down").
+    expect(server.output()).not.toMatch(/\] (WARN|ERROR)/);
     server = await startEntry(
       'dev.js',
       { ...unconfigured, XSHATHRA_DATA_DIR: dataDir, PORT: String(port) },
-      /Mint a connection token:/,
+      /Mint a connection token:[\s\S]*-d '.*'\n/,
       120_000,
+      { group: true },
     );
     expect(/Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1]).toBe(firstKey);
     expect(server.output()).not.toContain('Creating the embedded PostgreSQL cluster');
   }, 130_000);
+
+  it('stops quietly on Ctrl-C, which reaches its database and engine too', async () => {
+    const key = /Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1];
+    // A used key: its last_used_at is due to be written at shutdown, while the database is stopping too.
+    const minted = await fetch(`http://localhost:${port}/api/realtime/token`, {
+      method: 'POST',
+      headers: { Authorization: `apikey ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: 'u' }),
+    });
+    expect(minted.status).toBe(200);
+    await server.stop('SIGINT');
+    expect(server.output()).not.toMatch(/\] (WARN|ERROR)/);
+    expect(server.output()).not.toContain('shutting down');
+  }, 60_000);
+
+  it('refuses a busy PORT in one line naming PORT, before starting anything', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, resolve));
+    const taken = (busy.address() as AddressInfo).port;
+    try {
+      for (const entry of ['dev.js', 'main.js']) {
+        const result = await runEntry(entry, [], {
+          ...unconfigured,
+          XSHATHRA_DATA_DIR: dataDir,
+          PORT: String(taken),
+          LOG_LEVEL: undefined,
+        });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toBe(
+          `Port ${taken} is already in use (another copy running?): stop that process, or set PORT to a free port, e.g. PORT=${taken + 1}.\n`,
+        );
+      }
+    } finally {
+      busy.close();
+    }
+  });
 });
 
 describe('npm run dev as root in a folder the postgres user cannot enter', () => {

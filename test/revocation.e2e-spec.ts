@@ -43,7 +43,7 @@ describe('changes made with the CLI, seen by two running instances', () => {
   it(`refuses a revoked key on both instances within ${BOUND_MS} ms`, async () => {
     const project = await cli('projects', 'create', '--name', 'Revoked across instances');
     for (const app of instances) await mint(app, project.serverApiKey).expect(200); // both caches hold the key
-    const { keys } = await cli('keys', 'list', '--project', project.id);
+    const { keys } = await cli('keys', 'list', '--project', project.project.id);
     const serverKey = keys.find((key: { kind: string }) => key.kind === 'server');
 
     await cli('keys', 'revoke', serverKey.id);
@@ -57,12 +57,12 @@ describe('changes made with the CLI, seen by two running instances', () => {
     const channel = 'public:elsewhere.lobby';
     for (const app of instances) await mint(app, project.serverApiKey, { userId: 'u', channels: [channel] }).expect(403);
 
-    await cli('projects', 'set-channels', project.id, 'public:elsewhere.*');
+    await cli('projects', 'set-channels', project.project.id, 'public:elsewhere.*');
     expect(await untilAll(Date.now(), 200, (app) => mint(app, project.serverApiKey, { userId: 'u', channels: [channel] }))).toBeLessThan(
       BOUND_MS,
     );
 
-    await cli('projects', 'disable', project.id);
+    await cli('projects', 'disable', project.project.id);
     expect(await untilAll(Date.now(), 401, (app) => mint(app, project.serverApiKey))).toBeLessThan(BOUND_MS);
   });
 });

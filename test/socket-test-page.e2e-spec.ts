@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { freePort } from '../src/platform/ports';
-import { createTestApp } from './support/app';
+import { createProject, createTestApp } from './support/app';
 import { browserMissingReason, launchChromium } from './support/browser';
 import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
 
@@ -84,6 +84,82 @@ describeWithEngine('socket-auth-test.html in a real browser', () => {
       await page.fill('#publishData', '{ "secret": 42 }');
       await page.click('#publish:enabled');
       await page.locator('#messages li', { hasText: `[${channel}] {"secret":42}` }).waitFor();
+    });
+
+    it('shows underscores in its inputs (the line height is not lost to the font shorthand)', async () => {
+      const input = page.locator('#userId');
+      expect(await input.inputValue()).toBe('user_01HZEXAMPLE');
+      // A string, evaluated in the page (this project's types have no DOM).
+      const box = await page.evaluate(`(() => {
+        const element = document.getElementById('userId');
+        const style = getComputedStyle(element);
+        return {
+          lineHeight: style.lineHeight,
+          fontSize: parseFloat(style.fontSize),
+          textBox: element.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom),
+        };
+      })()`);
+      // The text box leaves room below the baseline for "_" in any monospace font, not just the font's own height.
+      expect(box).toEqual({ lineHeight: '20px', fontSize: 14, textBox: 20 });
+      await input.fill('_____');
+      const underscores = await input.screenshot();
+      await input.fill('     ');
+      expect(underscores.equals(await input.screenshot())).toBe(false);
+    });
+
+    it("fills in a fresh project's own channel, and offers each button only when it can act", async () => {
+      const fresh = await createProject(app, 'Page fresh', null);
+      await page.fill('#serverKey', fresh.serverApiKey);
+      // Polled from here: the page's CSP forbids the eval a string waitForFunction needs.
+      for (let i = 0; i < 100 && (await page.inputValue('#channel')) !== `public:${fresh.slug}.lobby`; i++) await page.waitForTimeout(50);
+      expect(await page.inputValue('#channel')).toBe(`public:${fresh.slug}.lobby`);
+      expect(await page.locator('#projectInfo').innerText()).toContain(`owns *:${fresh.slug}.*`);
+      const disabled = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            ['connect', 'disconnect', 'subscribe', 'unsubscribe', 'publish'].map(async (id) => [
+              id,
+              await page.locator(`#${id}`).isDisabled(),
+            ]),
+          ),
+        );
+      expect(await disabled()).toEqual({ connect: true, disconnect: true, subscribe: true, unsubscribe: true, publish: true });
+
+      await page.click('#mintToken');
+      await page.click('#connect:enabled');
+      await page.waitForSelector('#connectionStatus.connected');
+      expect(await disabled()).toEqual({ connect: true, disconnect: false, subscribe: false, unsubscribe: true, publish: true });
+
+      await page.click('#subscribe:enabled');
+      await page.waitForSelector('#subscriptionStatus.subscribed');
+      expect(await disabled()).toEqual({ connect: true, disconnect: false, subscribe: true, unsubscribe: false, publish: false });
+      await page.click('#publish:enabled');
+      await page.locator('#messages li', { hasText: `[public:${fresh.slug}.lobby]` }).waitFor();
+
+      await page.click('#unsubscribe:enabled');
+      await page.waitForSelector('#subscribe:enabled');
+      expect(await disabled()).toEqual({ connect: true, disconnect: false, subscribe: false, unsubscribe: true, publish: true });
+
+      await page.click('#disconnect:enabled');
+      await page.waitForSelector('#connect:enabled');
+      expect(await disabled()).toEqual({ connect: false, disconnect: true, subscribe: true, unsubscribe: true, publish: true });
+    });
+
+    it('shows why a channel of another project is refused', async () => {
+      const mine = await createProject(app, 'Page mine', null);
+      const other = await createProject(app, 'Page other', null);
+      await page.fill('#serverKey', mine.serverApiKey);
+      await page.click('#mintToken');
+      await page.click('#connect:enabled');
+      await page.waitForSelector('#connectionStatus.connected');
+      const foreign = `public:${other.slug}.lobby`;
+      await page.fill('#channel', foreign);
+      await page.click('#subscribe:enabled');
+      await page
+        .locator('#log li.error', {
+          hasText: `unsubscribed from ${foreign}: 103 Subscription to "${foreign}" refused: the channel is outside the channels of project "${mine.slug}" (*:${mine.slug}.*).`,
+        })
+        .waitFor();
     });
 
     it('shows each error as it happens (a wrong key, invalid JSON, an unknown namespace)', async () => {

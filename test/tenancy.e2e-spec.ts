@@ -2,7 +2,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { Logger } from '@nestjs/common';
 import { ProjectsService } from '../src/domain/projects/projects.service';
+import { SubscribeProxyService } from '../src/api/engine-hooks/subscribe-proxy.service';
 import { CLI_ACTOR } from '../src/domain/audit/actor';
 import { createProject, createTestApp, TEST_PROXY_SECRET, TEST_SECRET } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startEngineAndApp, TestEngine } from './support/engine';
@@ -161,12 +163,24 @@ describeWithEngine('projects as tenants on one engine', () => {
 
   it("has the engine refuse A's connection a client-side subscription to B's public channel (103), and allow B's own", async () => {
     const news = `public:${b.slug}.news-${unique()}`;
+    const logged = jest.spyOn(app.get<SubscribeProxyService, { logger: Logger }>(SubscribeProxyService).logger, 'log');
     const intruder = clients.create(url, { token: await connectionToken(a.auth, { userId: 'mallory' }) });
     const refused = intruder.newSubscription(news);
     const unsubscribed = nextEvent(refused, 'unsubscribed');
     refused.subscribe();
     intruder.connect();
-    expect(await unsubscribed).toMatchObject({ code: 103 });
+    // The client is told why (the engine hands the proxy's message on), naming only A's own project and patterns.
+    expect(await unsubscribed).toMatchObject({
+      code: 103,
+      reason: `Subscription to "${news}" refused: the channel is outside the channels of project "${a.slug}" (*:${a.slug}.*).`,
+    });
+    // The operator reads one info line with the project, the channel and the reason.
+    expect(logged.mock.calls).toEqual([
+      [
+        `Subscription refused: project ${a.slug}, channel "${news}": the channel is outside the channels of project "${a.slug}" (*:${a.slug}.*)`,
+      ],
+    ]);
+    logged.mockRestore();
 
     const member = clients.create(url, { token: await connectionToken(b.auth, { userId: 'bella' }) });
     const allowed = member.newSubscription(news);
@@ -281,12 +295,23 @@ describeWithEngine('projects as tenants on one engine', () => {
     it('answers the engine with its decision', async () => {
       await ask(engineRequest(`public:${a.slug}.x`, a.projectId), TEST_PROXY_SECRET).expect(200, { result: {} });
       await ask(engineRequest(`public:${b.slug}.x`, a.projectId), TEST_PROXY_SECRET).expect(200, {
-        error: { code: 103, message: 'permission denied' },
+        error: {
+          code: 103,
+          message: `Subscription to "public:${b.slug}.x" refused: the channel is outside the channels of project "${a.slug}" (*:${a.slug}.*).`,
+        },
       });
       await ask(engineRequest(`public:${a.slug}.x`, 'not-a-uuid'), TEST_PROXY_SECRET).expect(200, {
-        error: { code: 103, message: 'permission denied' },
+        error: {
+          code: 103,
+          message: `Subscription to "public:${a.slug}.x" refused: the server key that minted the connection token is revoked or unknown, or its project is disabled; connect with a token from an active server key.`,
+        },
       });
-      await ask({ channel: `public:${a.slug}.x` }, TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      await ask({ channel: `public:${a.slug}.x` }, TEST_PROXY_SECRET).expect(200, {
+        error: {
+          code: 103,
+          message: `Subscription to "public:${a.slug}.x" refused: the connection token was not minted by this service for a project.`,
+        },
+      });
     });
 
     it("refuses a revoked key's connections, and a key named for another project", async () => {
@@ -299,11 +324,16 @@ describeWithEngine('projects as tenants on one engine', () => {
         meta: { projectId: owner, keyId },
       });
       await ask(withKey(key.id), TEST_PROXY_SECRET).expect(200, { result: {} });
-      await ask(withKey(otherKey.id), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
-      await ask(withKey(randomUUID()), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
-      await ask(withKey('not-a-uuid'), TEST_PROXY_SECRET).expect(200, { error: { code: 103, message: 'permission denied' } });
+      const refused = {
+        error: {
+          code: 103,
+          message: `Subscription to "public:${slug}.x" refused: the server key that minted the connection token is revoked or unknown, or its project is disabled; connect with a token from an active server key.`,
+        },
+      };
+      await ask(withKey(otherKey.id), TEST_PROXY_SECRET).expect(200, refused);
+      await ask(withKey(randomUUID()), TEST_PROXY_SECRET).expect(200, refused);
+      await ask(withKey('not-a-uuid'), TEST_PROXY_SECRET).expect(200, refused);
       await projects.revokeKey(CLI_ACTOR, key.id);
-      const refused = { error: { code: 103, message: 'permission denied' } };
       for (let i = 0; i < 100 && !isDeepStrictEqual((await ask(withKey(key.id), TEST_PROXY_SECRET)).body, refused); i++) {
         await new Promise((resolve) => setTimeout(resolve, 10)); // the change is announced through PostgreSQL
       }
@@ -314,7 +344,10 @@ describeWithEngine('projects as tenants on one engine', () => {
       const { projectId, slug } = await createProject(app, 'Soon disabled', null);
       await app.get(ProjectsService).disableProject(CLI_ACTOR, projectId);
       await ask(engineRequest(`public:${slug}.x`, projectId), TEST_PROXY_SECRET).expect(200, {
-        error: { code: 103, message: 'permission denied' },
+        error: {
+          code: 103,
+          message: `Subscription to "public:${slug}.x" refused: the server key that minted the connection token is revoked or unknown, or its project is disabled; connect with a token from an active server key.`,
+        },
       });
     });
 

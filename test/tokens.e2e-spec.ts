@@ -210,17 +210,32 @@ describe('token endpoints', () => {
   });
 
   describe('OpenAPI', () => {
-    it('describes both endpoints, their bodies and the apikey security scheme at /api/docs-json', async () => {
+    it('describes both endpoints, their bodies and the server-key bearer scheme at /api/docs-json', async () => {
       const { body } = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
-      expect(body.components.securitySchemes.apikey).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
+      // HTTP bearer: Swagger UI's Authorize box takes the bare key and sends `Bearer <key>`, which the guard accepts.
+      expect(body.components.securitySchemes['server-key']).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(body.components.securitySchemes.apikey).toBeUndefined();
       for (const path of ['/api/realtime/token', '/api/realtime/subscription-token']) {
         const operation = body.paths[path].post;
-        expect(operation.security).toEqual([{ apikey: [] }]);
+        expect(operation.security).toEqual([{ 'server-key': [] }]);
         expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '429', '503']);
       }
+      expect(body.paths['/api/realtime/project'].get.security).toEqual([{ 'server-key': [] }]);
+      expect(body.components.schemas.KeyProjectDto.required).toEqual(
+        expect.arrayContaining(['id', 'name', 'slug', 'channels', 'unrestricted', 'note']),
+      );
       expect(body.components.schemas.CreateTokenDto.required).toEqual(['userId']);
       expect(body.components.schemas.CreateTokenDto.properties.ttlSeconds).toMatchObject({ minimum: 30, maximum: 3600, default: 900 });
       expect(body.components.schemas.CreateSubscriptionTokenDto.required.sort()).toEqual(['channel', 'userId']);
+    });
+
+    it('accepts the bare key the way Swagger UI sends it from the Authorize box (Bearer)', async () => {
+      const key = auth.replace(/^apikey /, '');
+      await request(app.getHttpServer())
+        .post('/api/realtime/token')
+        .set('Authorization', `Bearer ${key}`)
+        .send({ userId: 'u1' })
+        .expect(200);
     });
 
     it('serves Swagger UI at /api/docs', async () => {

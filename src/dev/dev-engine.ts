@@ -22,7 +22,8 @@ export async function startDevEngine(options: {
 }): Promise<DevEngine> {
   const binary = findOrBuildEngine(options.centrifugoBin);
   if (typeof binary !== 'string') return binary;
-  const port = (await isPortFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
+  // Never the app's own PORT (PORT=8000 npm run dev): the app listens there right after.
+  const port = options.appPort !== PREFERRED_PORT && (await isPortFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
   const engine = await startLocalEngine({
     binary,
     dir: join(resolve(options.dataDir), 'centrifugo'),

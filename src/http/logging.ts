@@ -35,46 +35,81 @@ export function requestIdFor(request: IncomingMessage, response: ServerResponse)
  * pino-http options: one JSON line per request; credentials never written. Every line of a request carries
  * its id (`req.id`), and once the caller is known, its project and key ids (AuthGuard assigns them).
  */
-export function loggerParams(config: Pick<HttpConfig, 'logLevel' | 'logFormat'>): Params {
+export async function loggerParams(config: Pick<HttpConfig, 'logLevel' | 'logFormat'>): Promise<Params> {
+  const options: NonNullable<Exclude<Params['pinoHttp'], unknown[]>> = {
+    level: config.logLevel,
+    genReqId: requestIdFor,
+    // Headers are not logged at all (see the req serializer); these paths guard any future change.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      // pino-http hands serializers its own view of the request (id, method, url, headers, remoteAddress,
+      // and the request itself as `raw`).
+      req: (req: {
+        id?: unknown;
+        method?: string;
+        url?: string;
+        headers?: IncomingMessage['headers'];
+        remoteAddress?: string;
+        raw?: { ip?: string };
+      }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+        userAgent: req.headers?.['user-agent'],
+        // The client's address as Express resolves it (TRUST_PROXY), as rate limits count it; not the proxy's.
+        remoteAddress: req.raw?.ip ?? req.remoteAddress,
+      }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+      // pino-http attaches a synthetic error to every 5xx line; its stack says nothing. Real failures are
+      // logged with their stack by AllExceptionsFilter.
+      err: (error: Error) => ({ type: error.name, message: error.message }),
+    },
+    customLogLevel: (req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 && !isFaviconMiss(req, res) ? 'warn' : 'info',
+  };
   return {
     // Fields assigned during a request (project and key ids) reach its closing line too.
     assignResponse: true,
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: requestIdFor,
-      // Development only (`npm run dev`): one readable line per entry instead of JSON.
-      ...(config.logFormat === 'pretty' && {
-        transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
-      }),
-      // Headers are not logged at all (see the req serializer); these paths guard any future change.
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        // pino-http hands serializers its own view of the request (id, method, url, headers, remoteAddress,
-        // and the request itself as `raw`).
-        req: (req: {
-          id?: unknown;
-          method?: string;
-          url?: string;
-          headers?: IncomingMessage['headers'];
-          remoteAddress?: string;
-          raw?: { ip?: string };
-        }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-          userAgent: req.headers?.['user-agent'],
-          // The client's address as Express resolves it (TRUST_PROXY), as rate limits count it; not the proxy's.
-          remoteAddress: req.raw?.ip ?? req.remoteAddress,
-        }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-        // pino-http attaches a synthetic error to every 5xx line; its stack says nothing. Real failures are
-        // logged with their stack by AllExceptionsFilter.
-        err: (error: Error) => ({ type: error.name, message: error.message }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    },
+    // Development only (`npm run dev`): one short readable line per entry instead of JSON.
+    pinoHttp: config.logFormat === 'pretty' ? [options, await prettyStream()] : options,
   };
+}
+
+/** Browsers ask every site for /favicon.ico: its 404 is expected, not a warning. */
+const isFaviconMiss = (req: IncomingMessage, res: ServerResponse) => res.statusCode === 404 && req.url === '/favicon.ico';
+
+/** Entry fields the pretty line shows in its own words (or not at all): the rest is printed after it. */
+const SHOWN_FIELDS = 'pid,hostname,req,res,responseTime,projectId,keyId,adminKeyId,context';
+
+interface PrettyEntry {
+  req?: { id?: string; method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+  projectId?: string;
+  context?: string;
+}
+
+/**
+ * `npm run dev`'s readable lines, in this thread (a transport's worker could not take the format function):
+ * a request is `POST /api/realtime/token 200 4ms project <id> <request id>`; anything else `[Context] message`.
+ */
+async function prettyStream() {
+  // A development dependency: loaded only when asked for, so that a production install needs none.
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({
+    sync: true,
+    singleLine: true,
+    translateTime: 'HH:MM:ss',
+    ignore: SHOWN_FIELDS,
+    messageFormat: (entry, messageKey) => {
+      const { req, res, responseTime, projectId, context } = entry as PrettyEntry;
+      const message = entry[messageKey];
+      if (req && res)
+        return `${req.method} ${req.url} ${res.statusCode} ${Math.round(responseTime ?? 0)}ms${projectId ? ` project ${projectId}` : ''} ${req.id}`;
+      return `${context ? `[${context}] ` : ''}${typeof message === 'string' ? message : JSON.stringify(message)}`;
+    },
+  });
 }

@@ -42,15 +42,24 @@ export function startEntry(
   env: Record<string, string | undefined>,
   ready: RegExp,
   timeoutMs = 60_000,
+  /** Its own process group, as a terminal runs it: `stop` then signals the whole group, as Ctrl-C does. */
+  options: { group?: boolean } = {},
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, [join(DIST, entry)], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(DIST, entry)], {
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.group === true,
+  });
   let output = '';
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const server: RunningServer = {
     child,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        if (options.group) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+      }
       return exited;
     },
   };

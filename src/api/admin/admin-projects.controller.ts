@@ -15,6 +15,7 @@ import { ErrorResponseDto } from '../../http/error-response.dto';
 import { KeyView, ProjectView } from '../../domain/projects/project.views';
 import { ProjectsService } from '../../domain/projects/projects.service';
 import { LiveConnections } from '../../domain/live/live-connections';
+import { CLIENT_KEY_PURPOSE } from '../../domain/projects/api-key';
 import {
   CreateKeyDto,
   CreatedKeyDto,
@@ -41,7 +42,10 @@ export class AdminProjectsController {
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ type: CreatedProjectDto, description: 'The project and its first server and client keys (shown once).' })
+  @ApiCreatedResponse({
+    type: CreatedProjectDto,
+    description: `The project and its first keys (shown once): a server key for your backend, and a client key, ${CLIENT_KEY_PURPOSE}.`,
+  })
   @ApiConflictResponse({ type: ErrorResponseDto, description: "The channel patterns overlap another project's (the message names them)." })
   create(@CurrentActor() actor: Actor, @Body() body: CreateProjectDto): Promise<CreatedProjectDto> {
     return this.projects.createProject(actor, body);

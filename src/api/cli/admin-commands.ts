@@ -1,10 +1,11 @@
-import { isUuid } from '../../domain/vocabulary';
 import { AdminKeysService } from '../../domain/admin-keys/admin-keys.service';
 import { CLI_ACTOR } from '../../domain/audit/actor';
 import { auditEntryView } from '../../domain/audit/audit-entry.view';
 import { AuditLog } from '../../domain/audit/audit-log';
+import { ProjectsService } from '../../domain/projects/projects.service';
 import { ParsedArgs, requireOption, requireWord, UsageError } from './args';
 import type { CommandOutput } from './commands';
+import { changes, table } from './format';
 
 /** `admin-keys create|list|revoke`: admin keys exist only through the CLI (an admin key cannot mint one). */
 export async function runAdminKeyCommand(service: AdminKeysService, args: ParsedArgs): Promise<CommandOutput> {
@@ -21,7 +22,10 @@ export async function runAdminKeyCommand(service: AdminKeysService, args: Parsed
       return {
         json: { adminKeys },
         text: adminKeys.length
-          ? adminKeys.map((k) => `${k.id}  ${k.prefix}…  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.name}`)
+          ? table(
+              ['ADMIN KEY ID', 'PREFIX', 'STATE', 'NAME'],
+              adminKeys.map((k) => [k.id, `${k.prefix}…`, k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.name]),
+            )
           : ['No admin keys yet. Create one with: admin-keys create --name NAME'],
       };
     }
@@ -36,19 +40,26 @@ export async function runAdminKeyCommand(service: AdminKeysService, args: Parsed
 
 const AUDIT_LIST_LIMIT = 100;
 
-/** `audit list [--project ID]`: the newest entries first. */
-export async function runAuditCommand(audit: AuditLog, args: ParsedArgs): Promise<CommandOutput> {
+/** `audit list [--project ID|SLUG]`: the newest entries first, each with what changed (before → after). */
+export async function runAuditCommand(audit: AuditLog, projects: ProjectsService, args: ParsedArgs): Promise<CommandOutput> {
   if (args.words[1] !== 'list') throw new UsageError(`Unknown command "${args.words.join(' ')}"`);
-  const projectId = args.options.project;
-  if (projectId !== undefined && !isUuid(projectId)) throw new UsageError(`--project takes a project id (a UUID), got "${projectId}"`);
+  const named = args.options.project;
+  const projectId = named === undefined ? undefined : (await projects.findProject(named)).id;
   const { entries, total } = await audit.list({ projectId, offset: 0, limit: AUDIT_LIST_LIMIT });
   const views = entries.map(auditEntryView);
   return {
     json: { entries: views, total },
     text: views.length
-      ? views.map(
-          (e) =>
-            `${e.at}  ${e.actor === 'cli' ? 'cli' : `admin-key ${e.adminKeyId}`}  ${e.action}  project ${e.projectId ?? '-'}  key ${e.keyId ?? '-'}`,
+      ? table(
+          ['AT', 'ACTOR', 'ACTION', 'PROJECT', 'KEY', 'CHANGES'],
+          views.map((e) => [
+            e.at,
+            e.actor === 'cli' ? 'cli' : `admin-key ${e.adminKeyId}`,
+            e.action,
+            e.projectId ?? '-',
+            e.keyId ?? '-',
+            changes(e.before, e.after),
+          ]),
         )
       : ['No audit entries.'],
   };

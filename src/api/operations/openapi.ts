@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ENGINE_REPLY_SCHEMAS } from '../../platform/engine/engine-replies.schema';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SERVER_KEY_SCHEME } from '../../http/auth/route-access';
 
 /** Where the OpenAPI UI and document are served (API_DOCS=true); the security headers give this path its own CSP. */
 export const DOCS_PATH = 'api/docs';
@@ -17,9 +18,15 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('Xshathra Realtime')
       .setDescription('Mint connection and subscription JWTs for Centrifugo, and publish to channels, with a project server key.')
       .setVersion('1')
-      .addApiKey(
-        { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send `apikey <server key>` (or `Bearer <server key>`).' },
-        'apikey',
+      // HTTP bearer, so that Swagger UI's Authorize box takes the bare key and sends `Bearer <key>`; the
+      // guard accepts `apikey <key>` just the same.
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A project server key (`xs_sk_…`): paste the bare key. Requests send `Bearer <key>` (or `apikey <key>`).',
+        },
+        SERVER_KEY_SCHEME,
       )
       .addBearerAuth(
         { type: 'http', scheme: 'bearer', description: 'An admin key (`xs_ak_…`), created with `npm run cli -- admin-keys create`.' },

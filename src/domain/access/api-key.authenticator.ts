@@ -87,21 +87,25 @@ export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
     return check;
   }
 
-  async flushLastUsed(): Promise<void> {
+  async flushLastUsed(shuttingDown = false): Promise<void> {
     if (this.usedKeyIds.size === 0) return;
     const ids = [...this.usedKeyIds];
     this.usedKeyIds.clear();
     try {
       await this.repository.touchKeys(ids, new Date(this.clock.now()));
     } catch (error) {
-      this.logger.warn(`Could not record last_used_at for ${ids.length} key(s): ${(error as Error).message}`);
+      const message = `Could not record last_used_at for ${ids.length} key(s): ${(error as Error).message}`;
+      // At shutdown the database may be stopping too (Ctrl-C reaches a dev database as well): a last
+      // best-effort timestamp lost then is expected, not a warning.
+      if (shuttingDown) this.logger.debug(message);
+      else this.logger.warn(message);
     }
   }
 
   /** Before (not on) shutdown: the database connection must still be open. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.flushTimer);
-    await this.flushLastUsed();
+    await this.flushLastUsed(true);
   }
 }
 

@@ -11,8 +11,13 @@ const MAX_CACHED_ENTRIES = 10_000;
 /** A usable minting key (or, for a legacy token, an enabled project): whose it is and what it may reach. */
 interface Usable {
   projectId: string;
+  /** For the refusal's log line and message: people know a project by its slug. */
+  projectSlug: string;
   channels: ChannelPolicy;
 }
+
+/** What a connection may subscribe to, and whose it is. */
+export type ConnectionPolicy = Pick<Usable, 'projectSlug' | 'channels'>;
 
 /**
  * What the subscribe proxy decides with: the channel policy of a connection, found through the server key
@@ -38,24 +43,24 @@ export class ConnectionPolicies {
         if (kind === 'project') {
           const project = await repository.findProject(id);
           return project && !project.disabledAt
-            ? { projectId: project.id, channels: new ChannelPolicy(project.channelPatterns) }
+            ? { projectId: project.id, projectSlug: project.slug, channels: new ChannelPolicy(project.channelPatterns) }
             : undefined;
         }
         const key = await repository.findKeyWithProject(id);
         if (!key || key.revokedAt || key.kind !== 'server' || key.project.disabledAt) return undefined;
-        return { projectId: key.projectId, channels: new ChannelPolicy(key.project.channelPatterns) };
+        return { projectId: key.projectId, projectSlug: key.project.slug, channels: new ChannelPolicy(key.project.channelPatterns) };
       },
     });
   }
 
   /** undefined: the token's key is unknown or revoked, or its project unknown or disabled; 503 while the store is down. */
-  async forConnection(meta: ConnectionMeta): Promise<ChannelPolicy | undefined> {
+  async forConnection(meta: ConnectionMeta): Promise<ConnectionPolicy | undefined> {
     const { projectId, keyId } = meta;
     if (!isUuid(projectId) || (keyId !== undefined && !isUuid(keyId))) return undefined;
     const usable = await this.usable.get(keyId === undefined ? `project:${projectId}` : `key:${keyId}`).catch(() => {
       throw storeUnavailable();
     });
     // Both ids come from our own signature; a mismatch means a token this service never minted.
-    return usable?.projectId === projectId ? usable.channels : undefined;
+    return usable?.projectId === projectId ? usable : undefined;
   }
 }

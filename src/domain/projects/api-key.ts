@@ -33,3 +33,10 @@ export function generateApiKey(kind: KeyKind): GeneratedKey {
   const key = PREFIX_BY_KIND[kind] + randomBytes(SECRET_BYTES).toString('base64url');
   return { key, prefix: key.slice(0, DISPLAY_PREFIX_LENGTH), hash: hashApiKey(key) };
 }
+
+/**
+ * What a client key (`xs_pk_…`) is for, in the words the CLI prints and the OpenAPI document gives: it exists
+ * so that client-side features can be added without new keys, and nothing accepts it yet.
+ */
+export const CLIENT_KEY_PURPOSE =
+  'reserved for client-side use (browsers, apps); no HTTP endpoint accepts it today, so nothing needs it yet';

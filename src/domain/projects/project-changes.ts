@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -15,13 +15,15 @@ const MAX_RECONNECT_DELAY_MS = 10_000;
  * bounds staleness, and listeners are told on reconnect, as notifications may have been missed meanwhile.
  */
 @Injectable()
-export class ProjectChanges implements OnApplicationShutdown {
+export class ProjectChanges implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectChanges.name);
   private readonly listeners: Array<() => void> = [];
   private client?: Client;
   private reconnectTimer?: NodeJS.Timeout;
   private failures = 0;
   private stopped = false;
+  /** From the first shutdown hook on: a lost connection is expected then (Ctrl-C stops a dev database too). */
+  private shuttingDown = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -33,6 +35,10 @@ export class ProjectChanges implements OnApplicationShutdown {
   onChange(listener: () => void): void {
     this.listeners.push(listener);
     if (this.listeners.length === 1) void this.listen();
+  }
+
+  onModuleDestroy(): void {
+    this.shuttingDown = true;
   }
 
   onApplicationShutdown(): Promise<void> {
@@ -65,7 +71,8 @@ export class ProjectChanges implements OnApplicationShutdown {
 
   private reconnectLater(): void {
     if (this.stopped) return;
-    if (this.failures === 0) this.logger.warn('Not listening for project changes; reconnecting (until then, caches expire at their TTL)');
+    if (this.failures === 0 && !this.shuttingDown)
+      this.logger.warn('Not listening for project changes; reconnecting (until then, caches expire at their TTL)');
     this.failures++;
     const delay = Math.min(250 * 2 ** (this.failures - 1), MAX_RECONNECT_DELAY_MS);
     this.reconnectTimer = setTimeout(() => void this.listen(), delay).unref();

@@ -69,6 +69,10 @@ export class ProjectsRepository {
     return this.manager.findOne(Project, { where: { id } });
   }
 
+  findProjectBySlug(slug: string): Promise<Project | null> {
+    return this.manager.findOne(Project, { where: { slug } });
+  }
+
   async updateProject(id: string, change: ProjectChange): Promise<void> {
     await this.manager.update(Project, { id }, change);
   }

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { Actor } from '../audit/actor';
 import { DISCONNECT, LiveConnections } from '../live/live-connections';
-import { checkedDisplayName, requireUuid } from '../vocabulary';
+import { checkedDisplayName, isUuid, requireUuid } from '../vocabulary';
 import { ChannelPatternError, defaultChannelPatterns, UNRESTRICTED_PATTERNS, validateChannelPatterns } from '../channels/channel-policy';
 import { ApiKeyKind, API_KEY_KINDS, generateApiKey } from './api-key';
 import { keyView, projectView, type KeyView, type ProjectView } from './project.views';
@@ -19,6 +19,11 @@ export interface CreatedProject {
 export interface CreatedKey {
   apiKey: KeyView;
   key: string;
+}
+
+export interface RotatedKey extends CreatedKey {
+  /** The server keys that were active before, now revoked. */
+  revoked: KeyView[];
 }
 
 export interface NewProject {
@@ -114,6 +119,16 @@ export class ProjectsService {
     return projectView(await requireProject(this.repository, id));
   }
 
+  /**
+   * A project by its id or its slug: what the CLI accepts wherever it names a project. A slug is never a
+   * UUID (slugify keeps it readable), so the two cannot be confused.
+   */
+  async findProject(idOrSlug: string): Promise<ProjectView> {
+    const project = isUuid(idOrSlug) ? await this.repository.findProject(idOrSlug) : await this.repository.findProjectBySlug(idOrSlug);
+    if (!project) throw new NotFoundException(`No project with the id or slug "${idOrSlug}".`);
+    return projectView(project);
+  }
+
   /** Rename, change the channel patterns or the rate limit; only what is given changes. */
   async updateProject(actor: Actor, id: string, update: ProjectUpdate): Promise<ProjectView> {
     const change: ProjectChange = {};
@@ -178,18 +193,41 @@ export class ProjectsService {
   }
 
   async createKey(actor: Actor, projectId: string, kind: string): Promise<CreatedKey> {
-    if (!API_KEY_KINDS.includes(kind as ApiKeyKind)) {
-      throw new BadRequestException(`A key kind must be one of: ${API_KEY_KINDS.join(', ')}.`);
-    }
-    const generated = generateApiKey(kind as ApiKeyKind);
+    const keyKind = checkedKeyKind(kind);
+    const generated = generateApiKey(keyKind);
     const apiKey = await this.repository.transaction(async (tx) => {
       await requireProject(tx, projectId);
-      const view = keyView(await tx.createKey(projectId, { kind: kind as ApiKeyKind, prefix: generated.prefix, hash: generated.hash }));
+      const view = keyView(await tx.createKey(projectId, { kind: keyKind, prefix: generated.prefix, hash: generated.hash }));
       await tx.audit(actor, { action: 'key.create', projectId, keyId: view.id, after: view });
       return view;
     });
     await this.changes.announce();
     return { apiKey, key: generated.key };
+  }
+
+  /**
+   * Replaces a project's server key: a new one is created and every server key active until now is revoked,
+   * in one transaction (audited as key.create, then key.revoke per old key). Tokens the old keys minted are
+   * refused for client-side subscriptions at once; the backend must switch to the new key.
+   */
+  async rotateServerKey(actor: Actor, projectId: string): Promise<RotatedKey> {
+    const generated = generateApiKey('server');
+    const rotated = await this.repository.transaction(async (tx) => {
+      await requireProject(tx, projectId);
+      const previous = (await tx.listKeys(projectId)).filter((key) => key.kind === 'server' && !key.revokedAt);
+      const apiKey = keyView(await tx.createKey(projectId, { kind: 'server', prefix: generated.prefix, hash: generated.hash }));
+      await tx.audit(actor, { action: 'key.create', projectId, keyId: apiKey.id, after: apiKey });
+      const revoked: KeyView[] = [];
+      for (const key of previous) {
+        if (!(await tx.revokeKey(key.id, new Date()))) continue; // revoked meanwhile by another call
+        const after = keyView((await tx.findKey(key.id))!);
+        await tx.audit(actor, { action: 'key.revoke', projectId, keyId: key.id, before: keyView(key), after });
+        revoked.push(after);
+      }
+      return { apiKey, revoked };
+    });
+    await this.changes.announce();
+    return { ...rotated, key: generated.key };
   }
 
   async listKeys(projectId: string): Promise<KeyView[]> {
@@ -269,6 +307,12 @@ async function uniqueSlug(repository: ProjectsRepository, name: string, owners?:
     `Every default channel pattern for "${name}" overlaps another project's: "${firstConflict.other}" of project ` +
       `"${firstConflict.owner.name}" (${firstConflict.owner.slug}). Give this project explicit channels, or narrow that project's.`,
   );
+}
+
+/** `kind` when it names a key kind; 400 naming the kinds otherwise. */
+export function checkedKeyKind(kind: string): ApiKeyKind {
+  if (!API_KEY_KINDS.includes(kind as ApiKeyKind)) throw new BadRequestException(`A key kind must be one of: ${API_KEY_KINDS.join(', ')}.`);
+  return kind as ApiKeyKind;
 }
 
 const checkedName = (name: string) => checkedDisplayName(name, 'A project name');

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeController, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeController, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../error-response.dto';
 
 /**
@@ -17,13 +17,16 @@ export const ROUTE_CALLER = 'xshathra:routeCaller';
 
 const CallableBy = (caller: RouteCaller) => SetMetadata(ROUTE_CALLER, caller);
 
+/** The OpenAPI security scheme of server-key routes (an HTTP bearer scheme, declared in api/operations/openapi.ts). */
+export const SERVER_KEY_SCHEME = 'server-key';
+
 const TOO_MANY_FAILURES = 'Too many authentication attempts with unknown keys from this address (with `Retry-After`).';
 
 /** A project's server key (`Authorization: apikey xs_sk_…`); counted against the project's rate limit. */
 export const ServerKeyRoute = () =>
   applyDecorators(
     CallableBy('server-key'),
-    ApiSecurity('apikey'),
+    ApiBearerAuth(SERVER_KEY_SCHEME),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or invalid Authorization, or not an active server key.' }),
     ApiTooManyRequestsResponse({
       type: ErrorResponseDto,

@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { OnApplicationShutdown } from '@nestjs/common';
 import type { DatabaseConfig } from '../config/app.config';
 import { openEmbeddedDatabase } from './embedded-postgres';
 
@@ -11,8 +11,8 @@ export class DatabaseLocation implements OnApplicationShutdown {
 
   static async resolve(config: DatabaseConfig): Promise<DatabaseLocation> {
     if (config.databaseUrl) return new DatabaseLocation(config.databaseUrl, () => Promise.resolve());
-    const logger = new Logger('Database');
-    const database = await openEmbeddedDatabase(config.dataDir, (line) => logger.warn(line));
+    // Progress notices (the first run's cluster creation), not warnings; on stderr, which --json leaves alone.
+    const database = await openEmbeddedDatabase(config.dataDir, (line) => process.stderr.write(line + '\n'));
     return new DatabaseLocation(database.url, () => database.stop());
   }
 

@@ -1,3 +1,5 @@
+// First: on an unsupported Node, one clear line instead of a crash inside a dependency.
+import '../node-version';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../config/app.config';

@@ -161,6 +161,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/realtime/project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProjectController_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/projects": {
         parameters: {
             query?: never;
@@ -472,6 +488,30 @@ export interface components {
             /** @description How many of the user's connections in this project were closed. */
             disconnected: number;
         };
+        KeyProjectDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Acme */
+            name: string;
+            /** @example acme */
+            slug: string;
+            /**
+             * @description The channel patterns the project owns.
+             * @example [
+             *       "*:acme.*"
+             *     ]
+             */
+            channels: string[];
+            /** @description Reaches every channel (like the dev project). */
+            unrestricted: boolean;
+            /**
+             * @description A channel of the project in the `public:` namespace, where a client subscribes with its connection token alone: what the example client and the test page use. null when no pattern allows one (see `note`).
+             * @example public:acme.lobby
+             */
+            suggestedChannel?: string | null;
+            /** @description One sentence on the suggestion, or on why there is none. */
+            note: string;
+        };
         CreateProjectDto: {
             /**
              * @description Channel patterns; a new project owns `*:<slug>.*` unless given. They must not overlap another project's patterns (409). Giving them makes an unrestricted project restricted.
@@ -512,9 +552,15 @@ export interface components {
         };
         CreatedProjectDto: {
             project: components["schemas"]["ProjectView"];
-            /** @description Shown once: only its hash is kept. */
+            /**
+             * @description Shown once: only its hash is kept. For your backend: it mints tokens and publishes (`Authorization: apikey <key>`).
+             * @example xs_sk_…
+             */
             serverApiKey: string;
-            /** @description Shown once: only its hash is kept. */
+            /**
+             * @description Shown once: only its hash is kept. The client key (`xs_pk_…`) is reserved for client-side use (browsers, apps); no HTTP endpoint accepts it today, so nothing needs it yet.
+             * @example xs_pk_…
+             */
             clientApiKey: string;
         };
         LiveProjectDto: {
@@ -591,7 +637,7 @@ export interface components {
         };
         CreatedKeyDto: {
             apiKey: components["schemas"]["KeyView"];
-            /** @description Shown once: only its hash is kept. */
+            /** @description Shown once: only its hash is kept. A server key is for your backend; a client key is reserved for client-side use (browsers, apps); no HTTP endpoint accepts it today, so nothing needs it yet. */
             key: string;
         };
         KeyListDto: {
@@ -1579,6 +1625,44 @@ export interface operations {
             };
         };
     };
+    ProjectController_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key's project, its channel patterns and a channel to try first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyProjectDto"];
+                };
+            };
+            /** @description Missing or invalid Authorization, or not an active server key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Over the project's rate limit, or: Too many authentication attempts with unknown keys from this address (with `Retry-After`). With `Retry-After` and the IETF `RateLimit` fields. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     AdminProjectsController_list: {
         parameters: {
             query?: {
@@ -1642,7 +1726,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The project and its first server and client keys (shown once). */
+            /** @description The project and its first keys (shown once): a server key for your backend, and a client key, reserved for client-side use (browsers, apps); no HTTP endpoint accepts it today, so nothing needs it yet. */
             201: {
                 headers: {
                     [name: string]: unknown;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { IsOmittable, IsUuid } from '../../../http/validation';
-import { API_KEY_KINDS } from '../../../domain/projects/api-key';
+import { API_KEY_KINDS, CLIENT_KEY_PURPOSE } from '../../../domain/projects/api-key';
 import { AuditEntryView } from '../../../domain/audit/audit-entry.view';
 import { KeyView, ProjectView } from '../../../domain/projects/project.views';
 import { MAX_RATE_LIMIT } from '../../../domain/projects/projects.service';
@@ -112,8 +112,16 @@ export class DisconnectedProjectDto {
 
 export class CreatedProjectDto {
   @ApiProperty() project: ProjectView;
-  @ApiProperty({ description: 'Shown once: only its hash is kept.' }) serverApiKey: string;
-  @ApiProperty({ description: 'Shown once: only its hash is kept.' }) clientApiKey: string;
+  @ApiProperty({
+    example: 'xs_sk_…',
+    description: 'Shown once: only its hash is kept. For your backend: it mints tokens and publishes (`Authorization: apikey <key>`).',
+  })
+  serverApiKey: string;
+  @ApiProperty({
+    example: 'xs_pk_…',
+    description: `Shown once: only its hash is kept. The client key (\`xs_pk_…\`) is ${CLIENT_KEY_PURPOSE}.`,
+  })
+  clientApiKey: string;
 }
 
 export class ProjectPageDto {
@@ -125,7 +133,10 @@ export class ProjectPageDto {
 
 export class CreatedKeyDto {
   @ApiProperty() apiKey: KeyView;
-  @ApiProperty({ description: 'Shown once: only its hash is kept.' }) key: string;
+  @ApiProperty({
+    description: `Shown once: only its hash is kept. A server key is for your backend; a client key is ${CLIENT_KEY_PURPOSE}.`,
+  })
+  key: string;
 }
 
 export class KeyListDto {
