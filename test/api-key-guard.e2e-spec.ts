@@ -128,7 +128,13 @@ describe('API-key guard on /api/realtime/*', () => {
 
   it('asks the database once for a burst of requests with one unknown key', async () => {
     const unknown = generateApiKey('server').key;
-    const lookups = jest.spyOn(app.get(ProjectsRepository), 'getKeyByHash');
+    const repository = app.get(ProjectsRepository);
+    const original = repository.getKeyByHash.bind(repository);
+    // A slow database: every request of the burst arrives while the first lookup is still under way.
+    const lookups = jest.spyOn(repository, 'getKeyByHash').mockImplementation(async (hash) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return original(hash);
+    });
     try {
       await Promise.all(Array.from({ length: 20 }, () => mint(`apikey ${unknown}`).expect(401)));
       expect(lookups).toHaveBeenCalledTimes(1);

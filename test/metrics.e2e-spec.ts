@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { CLI_ACTOR } from '../src/domain/audit/actor';
+import { ProjectChanges } from '../src/domain/projects/project-changes';
 import { ProjectsService } from '../src/domain/projects/projects.service';
 import { createProject, createTestApp } from './support/app';
 import { describeWithEngine, startEngineAndApp, TestEngine } from './support/engine';
@@ -65,7 +66,10 @@ describeWithEngine('Prometheus metrics at /metrics', () => {
       .expect(403);
     await http().post('/api/realtime/token').set('Authorization', 'apikey xs_sk_wrong').send({ userId: 'u' }).expect(401);
 
+    // Once this instance has heard of the change (its key cache then holds the new limit), the next request is refused.
+    const heard = new Promise<void>((resolve) => app.get(ProjectChanges).onChange(resolve));
     await app.get(ProjectsService).updateProject(CLI_ACTOR, projectId, { rateLimitPerMinute: 1 });
+    await heard;
     for (
       let i = 0;
       i < 50 && (await http().post('/api/realtime/token').set('Authorization', auth).send({ userId: 'u' })).status !== 429;

@@ -1,7 +1,8 @@
 import { ArgumentMetadata, BadRequestException, UnsupportedMediaTypeException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NonJsonBody } from './json-body.middleware';
-import { ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
-import { isUuid } from '../domain/vocabulary';
+import { applyDecorators } from '@nestjs/common';
+import { IsString, Matches, MaxLength, ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
+import { isUuid, MAX_USER_ID_LENGTH } from '../domain/vocabulary';
 
 /** The field may be left out, but when present it is validated (null is not "left out"). */
 export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);
@@ -20,6 +21,19 @@ export function IsWellFormedUnicode(options?: ValidationOptions) {
       validator: { validate: (value: unknown) => typeof value !== 'string' || value.isWellFormed() },
     });
 }
+
+/**
+ * An end-user id (a token's `sub`), the same rule wherever one is taken: a string with a non-space character,
+ * at most MAX_USER_ID_LENGTH characters, well-formed Unicode. (Given bottom-up, as stacked decorators apply, so
+ * that the first rule broken is the one reported.)
+ */
+export const IsUserId = () =>
+  applyDecorators(
+    IsWellFormedUnicode() as PropertyDecorator,
+    MaxLength(MAX_USER_ID_LENGTH, { message: `userId must be at most ${MAX_USER_ID_LENGTH} characters` }),
+    Matches(/\S/, { message: 'userId must not be empty' }),
+    IsString({ message: 'userId must be a string' }),
+  );
 
 /** A UUID, by the domain's one rule (src/domain/vocabulary.ts). */
 export function IsUuid(options?: ValidationOptions) {

@@ -1,4 +1,4 @@
-import type { ExecutionContext } from '@nestjs/common';
+import { Logger, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { PinoLogger } from 'nestjs-pino';
 import { ManualClock } from '../../../test/support/manual-clock';
@@ -28,6 +28,10 @@ const PROJECT: AuthenticatedProject = {
  * window): who gets through on each kind of route, and what counts against an address.
  */
 describe('AuthGuard', () => {
+  // The guard logs every refusal (its job); this spec asserts the answers, not the log.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['error', 'warn', 'log']));
+
   const valid = generateApiKey('server').key;
   const known = new Set<string>();
   let lookups: string[];

@@ -1,25 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { MAX_USER_ID_LENGTH } from '../../../../domain/vocabulary';
-import { IsOmittable, IsWellFormedUnicode } from '../../../../http/validation';
+import { IsOmittable, IsUserId } from '../../../../http/validation';
 
 /** `{}` for the project's counts; `{ userId }` for that user's connections in the project. */
 export class ConnectionsRequestDto {
   @ApiPropertyOptional({ example: 'user_01HZEXAMPLE', maxLength: MAX_USER_ID_LENGTH })
   @IsOmittable()
-  @IsString({ message: 'userId must be a string' })
-  @Matches(/\S/, { message: 'userId must not be empty' })
-  @MaxLength(MAX_USER_ID_LENGTH, { message: `userId must be at most ${MAX_USER_ID_LENGTH} characters` })
-  @IsWellFormedUnicode()
+  @IsUserId()
   userId?: string;
 }
 
 export class DisconnectRequestDto {
   @ApiProperty({ example: 'user_01HZEXAMPLE', maxLength: MAX_USER_ID_LENGTH })
-  @IsString({ message: 'userId must be a string' })
-  @Matches(/\S/, { message: 'userId must not be empty' })
-  @MaxLength(MAX_USER_ID_LENGTH, { message: `userId must be at most ${MAX_USER_ID_LENGTH} characters` })
-  @IsWellFormedUnicode()
+  @IsUserId()
   userId: string;
 
   @ApiPropertyOptional({ description: 'Only this connection of the user (a `clientId` from POST /api/realtime/connections).' })

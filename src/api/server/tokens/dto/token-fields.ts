@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { MAX_USER_ID_LENGTH } from '../../../../domain/vocabulary';
-import { IsOmittable, IsSmallJsonObject, IsWellFormedUnicode } from '../../../../http/validation';
+import { IsOmittable, IsSmallJsonObject, IsUserId } from '../../../../http/validation';
 
 export const MIN_TTL_SECONDS = 30;
 export const MAX_TTL_SECONDS = 3600;
@@ -17,10 +17,7 @@ export class TokenFields {
     maxLength: MAX_USER_ID_LENGTH,
     description: 'Stable end-user id; becomes the JWT `sub` claim.',
   })
-  @IsString({ message: 'userId must be a string' })
-  @Matches(/\S/, { message: 'userId must not be empty' })
-  @MaxLength(MAX_USER_ID_LENGTH, { message: `userId must be at most ${MAX_USER_ID_LENGTH} characters` })
-  @IsWellFormedUnicode()
+  @IsUserId()
   userId: string;
 
   @ApiPropertyOptional({ minimum: MIN_TTL_SECONDS, maximum: MAX_TTL_SECONDS, default: DEFAULT_TTL_SECONDS, type: 'integer' })
