@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SESSION_COOKIE } from '../../http/auth/console-session';
 
 /** Where the OpenAPI UI and document are served (API_DOCS=true); the security headers give this path its own CSP. */
 export const DOCS_PATH = 'api/docs';
@@ -18,6 +19,15 @@ export function setupOpenApi(app: NestExpressApplication): void {
       .addBearerAuth(
         { type: 'http', scheme: 'bearer', description: 'An admin key (`xs_ak_…`), created with `npm run cli -- admin-keys create`.' },
         'admin-key',
+      )
+      .addCookieAuth(
+        SESSION_COOKIE,
+        {
+          type: 'apiKey',
+          in: 'cookie',
+          description: "The console's session (POST /api/admin/session); changes need a same-origin request.",
+        },
+        'console-session',
       )
       .build(),
   );

@@ -1,0 +1,17 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString } from 'class-validator';
+import { IsOmittable } from '../../../http/validation';
+
+export class SignInDto {
+  @ApiPropertyOptional({ description: 'An admin key (`xs_ak_…`); or send it as `Authorization: Bearer <admin key>`.' })
+  @IsOmittable()
+  @IsString({ message: 'adminKey must be a string' })
+  adminKey?: string;
+}
+
+export class SessionDto {
+  @ApiProperty({ format: 'uuid' }) adminKeyId: string;
+  @ApiPropertyOptional({ description: "The admin key's name (with a session)." }) adminKeyName?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the session ends at the latest (with a session).' }) expiresAt?: string;
+  @ApiProperty({ description: 'Minutes without a request after which a session ends (ADMIN_SESSION_IDLE_MINUTES).' }) idleMinutes: number;
+}
