@@ -1,5 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import {
+  BadRequestException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { NonJsonBody } from '../../http/json-body.middleware';
+import {
+  ApiBody,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -17,6 +30,19 @@ import type { AuthenticatedRequest } from '../../http/authenticated-request';
 import { ErrorResponseDto } from '../../http/error-response.dto';
 import { sessionConfig, type SessionConfig } from '../../platform/config/app.config';
 import { SessionDto, SignInDto } from './dto/session.dto';
+
+/** The key in a sign-in body, if any: the body is optional (the key may come as Bearer), but never anything else. */
+function adminKeyIn(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  if (body instanceof NonJsonBody) throw new UnsupportedMediaTypeException(body.problem);
+  const { adminKey, ...rest } = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { '': body }) as Record<
+    string,
+    unknown
+  >;
+  if (Object.keys(rest).length > 0 || (adminKey !== undefined && typeof adminKey !== 'string'))
+    throw new BadRequestException('The request body must be {"adminKey": "xs_ak_…"}, or empty with "Authorization: Bearer <admin key>".');
+  return adminKey;
+}
 
 /**
  * The console's sign-in: an admin key, checked once (and counted against the address like any key), is
@@ -42,9 +68,10 @@ export class AdminSessionController {
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Not an active admin key.' })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'From a page of another origin.' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many failed authentications from this address.' })
-  async signIn(@Req() request: Request, @Res({ passthrough: true }) response: Response, @Body() body: SignInDto): Promise<SessionDto> {
+  @ApiBody({ type: SignInDto, required: false })
+  async signIn(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<SessionDto> {
     assertNotCrossOrigin(request);
-    const key = body?.adminKey ?? parseAuthorizationHeader(request.headers.authorization);
+    const key = adminKeyIn(request.body) ?? parseAuthorizationHeader(request.headers.authorization);
     const adminKeyId = await this.guard.verifyAdminKey(key, request.ip ?? 'unknown');
     const { sessionId, expiresAt } = await this.sessions.start(adminKeyId);
     response.cookie(SESSION_COOKIE, sessionId, sessionCookieOptions(this.config.isProduction, expiresAt));

@@ -30,7 +30,7 @@ export function sessionCookieOptions(secure: boolean, expires?: Date): CookieOpt
 }
 
 /** This service's origin, as the client addressed it (scheme and host through TRUST_PROXY's hops only). */
-export const ownOrigin = (request: Request) => `${request.protocol}://${request.get('host')}`;
+export const ownOrigin = (request: Request) => `${request.protocol}://${request.host}`;
 
 /** 403 unless a cookie-authenticated change comes from the console itself (see above). Reads pass. */
 export function assertFromConsole(request: Request): void {

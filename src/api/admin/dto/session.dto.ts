@@ -1,11 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
-import { IsOmittable } from '../../../http/validation';
 
+/** Read by the controller itself (the body is optional): documented here. */
 export class SignInDto {
   @ApiPropertyOptional({ description: 'An admin key (`xs_ak_…`); or send it as `Authorization: Bearer <admin key>`.' })
-  @IsOmittable()
-  @IsString({ message: 'adminKey must be a string' })
   adminKey?: string;
 }
 

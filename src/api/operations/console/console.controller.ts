@@ -27,13 +27,10 @@ export class ConsoleController {
     response.redirect(302, '/console/');
   }
 
-  @Get('console')
-  bare(@Res() response: Response): void {
-    response.redirect(301, '/console/');
-  }
-
-  @Get('console/*path')
+  // `console` matches /console and /console/ (Express routes are not strict about a trailing slash).
+  @Get(['console', 'console/*path'])
   page(@Req() request: Request, @Res() response: Response): void {
+    if (request.path === '/console') return response.redirect(301, '/console/');
     const path = request.path.slice('/console/'.length);
     if (ASSET.test(path) && existsSync(join(CONSOLE_DIR, path))) {
       return response.sendFile(path, { root: CONSOLE_DIR, immutable: true, maxAge: '365d' });
