@@ -109,6 +109,22 @@ describe('npm run dev (zero configuration)', () => {
     }
   });
 
+  it('prints the console URL and an admin key that signs in to it', async () => {
+    const output = server.output();
+    expect(output).toContain(`Console:             http://localhost:${port}/console/`);
+    const adminKey = /Dev admin key:\s+(xs_ak_\S+)/.exec(output)![1];
+    const page = await fetch(`http://localhost:${port}/console/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/console/assets/');
+    const signedIn = await fetch(`http://localhost:${port}/api/admin/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ adminKey }),
+    });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get('set-cookie')).toMatch(/HttpOnly/);
+  });
+
   it('lets the operator CLI use the running dev database instead of starting a second one', async () => {
     const result = await runCli(['projects', 'list', '--json'], { ...unconfigured, XSHATHRA_DATA_DIR: dataDir });
     expect(result.code).toBe(0);
@@ -118,6 +134,7 @@ describe('npm run dev (zero configuration)', () => {
 
   it('prints the same working key on the next start', async () => {
     const firstKey = /Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1];
+    const firstAdminKey = /Dev admin key:\s+(xs_ak_\S+)/.exec(server.output())![1];
     await server.stop();
     server = await startEntry(
       'dev.js',
@@ -126,6 +143,7 @@ describe('npm run dev (zero configuration)', () => {
       120_000,
     );
     expect(/Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1]).toBe(firstKey);
+    expect(/Dev admin key:\s+(xs_ak_\S+)/.exec(server.output())![1]).toBe(firstAdminKey);
     expect(server.output()).not.toContain('Creating the embedded PostgreSQL cluster');
   }, 130_000);
 });

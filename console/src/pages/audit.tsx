@@ -7,7 +7,13 @@ const PAGE_SIZE = 25;
 /** Fields every entry carries that say nothing about the change itself. */
 const NOISE = new Set(['id', 'projectId', 'createdAt']);
 
-const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** A value in one short line: strings bare, lists of records by their count (a project's keys at creation). */
+const show = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+    : Array.isArray(value) && value.some((item) => typeof item === 'object')
+      ? `${value.length} item${value.length === 1 ? '' : 's'}`
+      : JSON.stringify(value);
 
 /** before → after, field by field: only what changed (or, for a creation, what was made). */
 function changes(entry: AuditEntry): string[] {

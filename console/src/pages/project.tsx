@@ -100,7 +100,9 @@ function KeysSection({ path }: { path: string }) {
             <tr>
               <th scope="col">Prefix</th>
               <th scope="col">Kind</th>
-              <th scope="col">Created</th>
+              <th scope="col" class="wide-only">
+                Created
+              </th>
               <th scope="col">State</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
@@ -114,7 +116,7 @@ function KeysSection({ path }: { path: string }) {
                   <code>{key.prefix}…</code>
                 </th>
                 <td>{key.kind}</td>
-                <td>{when(key.createdAt)}</td>
+                <td class="wide-only">{when(key.createdAt)}</td>
                 <td>
                   {key.revokedAt
                     ? `Revoked ${when(key.revokedAt)}`

@@ -57,10 +57,14 @@ export function ProjectsPage() {
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
-                    <th scope="col">Slug</th>
+                    <th scope="col" class="wide-only">
+                      Slug
+                    </th>
                     <th scope="col">Status</th>
                     <th scope="col">Live connections</th>
-                    <th scope="col">Created</th>
+                    <th scope="col" class="wide-only">
+                      Created
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -69,12 +73,12 @@ export function ProjectsPage() {
                       <th scope="row">
                         <Link to={`/projects/${project.id}`}>{project.name}</Link>
                       </th>
-                      <td>
+                      <td class="wide-only">
                         <code>{project.slug}</code>
                       </td>
                       <td>{project.disabledAt ? <span class="badge off">Disabled</span> : <span class="badge on">Active</span>}</td>
                       <td>{project.connections ?? '—'}</td>
-                      <td>{when(project.createdAt)}</td>
+                      <td class="wide-only">{when(project.createdAt)}</td>
                     </tr>
                   ))}
                 </tbody>
