@@ -252,6 +252,7 @@ describeWithEngine('the console in a real browser', () => {
       await page.getByRole('heading', { name: `Entries for ${name}` }).waitFor();
       const table = page.getByRole('table');
       await table.getByRole('row').filter({ hasText: 'project.enable' }).waitFor();
+      await page.getByText('Page 1 of 1 (8 in all)').waitFor();
       const rows = await table.getByRole('row').allInnerTexts();
       const actions = rows.slice(1).map((row) => /\b(project|key)\.[a-z]+/.exec(row)?.[0]);
       expect(actions).toEqual([

@@ -42,13 +42,18 @@ export function AuditPage({ projectId, session }: { projectId: string; session: 
       (failure: Error) => setError(failure.message),
     );
   }, []);
-  useEffect(() => setPage(1), [projectId]);
+  // Another filter: its own first page, and nothing of the previous filter's shown meanwhile.
+  useEffect(() => (setPage(1), setLog(undefined)), [projectId]);
   useEffect(() => {
+    let stale = false;
     const filter = projectId ? `&projectId=${encodeURIComponent(projectId)}` : '';
     api<Page>('GET', `/api/admin/audit?page=${page}&pageSize=${PAGE_SIZE}${filter}`).then(
-      (next) => (setLog(next), setError(undefined)),
-      (failure: Error) => setError(failure.message),
+      (next) => !stale && (setLog(next), setError(undefined)),
+      (failure: Error) => !stale && setError(failure.message),
     );
+    return () => {
+      stale = true;
+    };
   }, [page, projectId]);
 
   const actor = (entry: AuditEntry) =>
@@ -99,13 +104,15 @@ export function AuditPage({ projectId, session }: { projectId: string; session: 
                 <tbody>
                   {log.entries.map((entry) => (
                     <tr key={entry.id}>
-                      <td>{when(entry.at)}</td>
-                      <td>{actor(entry)}</td>
-                      <td>
+                      <td data-label="Time">{when(entry.at)}</td>
+                      <td data-label="Actor">{actor(entry)}</td>
+                      <td data-label="Action">
                         <code>{entry.action}</code>
                       </td>
-                      <td>{entry.projectId ? (names.get(entry.projectId) ?? `${entry.projectId.slice(0, 8)}…`) : '—'}</td>
-                      <td>
+                      <td data-label="Project">
+                        {entry.projectId ? (names.get(entry.projectId) ?? `${entry.projectId.slice(0, 8)}…`) : '—'}
+                      </td>
+                      <td data-label="Before → after">
                         <ul class="changes">
                           {changes(entry).map((line) => (
                             <li key={line}>{line}</li>

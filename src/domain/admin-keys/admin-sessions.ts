@@ -59,14 +59,15 @@ export class AdminSessions {
   async touch(sessionId: string): Promise<SessionHolder | undefined> {
     if (!WELL_FORMED.test(sessionId)) return undefined;
     const now = new Date(this.clock.now());
-    const [rows] = (await this.manager.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows] = await this.manager.query<[SessionHolder[], number]>(
       `UPDATE "admin_sessions" s SET "last_seen_at" = $2
          FROM "admin_keys" k
         WHERE s."token_hash" = $1 AND k."id" = s."admin_key_id" AND k."revoked_at" IS NULL
           AND s."expires_at" > $2 AND s."last_seen_at" > $3
        RETURNING s."admin_key_id" AS "adminKeyId", k."name" AS "adminKeyName", s."expires_at" AS "expiresAt"`,
       [hashOf(sessionId), now, new Date(now.getTime() - this.idleMs)],
-    )) as [SessionHolder[], number];
+    );
     return rows[0];
   }
 
