@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { AdminKey } from './admin-key.entity';
 
 /** A console session (see AdminSessions): only the SHA-256 of its random id is kept, never the id itself. */
 @Entity('admin_sessions')
@@ -9,8 +10,14 @@ export class AdminSession {
   @Column({ name: 'token_hash', type: 'text', unique: true })
   tokenHash: string;
 
+  @Index('IDX_admin_sessions_admin_key')
   @Column({ name: 'admin_key_id', type: 'uuid' })
   adminKeyId: string;
+
+  /** A session goes with its admin key. */
+  @ManyToOne(() => AdminKey, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'admin_key_id', foreignKeyConstraintName: 'FK_admin_sessions_admin_key' })
+  adminKey?: AdminKey;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
