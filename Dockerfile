@@ -8,6 +8,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
 COPY migrations ./migrations
+COPY console ./console
+# The server (dist/src) and the console (dist/console, static files served under /console).
 RUN npm run build
 RUN npm prune --omit=dev --no-audit --no-fund
 

@@ -34,6 +34,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console runs in the browser.
+    files: ['console/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // The benchmarks and this file are plain JavaScript modules: linted, without type information.
     files: ['**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -47,6 +47,10 @@ check 200 GET /health/live
 check 200 GET /health/ready
 check 404 GET /api/docs # off in production unless API_DOCS=true
 check 404 GET /socket-auth-test.html # off in production unless SOCKET_TEST_PAGE=true
+check 200 GET /console/ # the console is part of the image
+check 302 GET / -H 'Accept: text/html'
+ASSET=$(curl -s "http://127.0.0.1:$PORT/console/" | grep -o '/console/assets/[^"]*\.js' | head -1)
+check 200 GET "$ASSET"
 KEY=$("$NODE24" dist/src/cli.js projects create --name "Docker check" --json | "$NODE24" -pe 'JSON.parse(require("fs").readFileSync(0)).serverApiKey')
 check 200 POST /api/realtime/token -H "Authorization: apikey $KEY" -H 'Content-Type: application/json' -d '{"userId":"u1"}'
 check 403 POST /api/realtime/publish -H "Authorization: apikey $KEY" -H 'Content-Type: application/json' -d '{"channel":"public:a","data":{}}' # not the project's

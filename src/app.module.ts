@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from './api/admin/admin.module';
 import { SubscribeProxyModule } from './api/engine-hooks/subscribe-proxy.module';
+import { ConsoleModule } from './api/operations/console/console.module';
 import { HealthModule } from './api/operations/health/health.module';
 import { MetricsEndpointModule } from './api/operations/metrics-endpoint.module';
 import { TestPageModule } from './api/operations/test-page/test-page.module';
@@ -28,6 +29,7 @@ import { MetricsModule } from './platform/metrics/metrics.module';
     HealthModule,
     MetricsEndpointModule,
     TestPageModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}

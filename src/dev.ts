@@ -4,7 +4,9 @@ import 'reflect-metadata';
 import { ApiKeyAuthenticator } from './domain/access/api-key.authenticator';
 import { environmentSets, loadAppConfig, useEnvironmentDefaults } from './platform/config/app.config';
 import { startDevEngine } from './dev/dev-engine';
-import { loadOrCreateDevSecrets, readDevProject, saveDevProject } from './dev/dev-state';
+import { loadOrCreateDevSecrets, readDevAdminKey, readDevProject, saveDevAdminKey, saveDevProject } from './dev/dev-state';
+import { AdminKeyAuthenticator } from './domain/access/admin-key.authenticator';
+import { AdminKeysService } from './domain/admin-keys/admin-keys.service';
 import { bootstrap, exitOnStartupError, portInUse } from './main';
 import { isPortFree } from './platform/ports';
 import { PinoLogger } from 'nestjs-pino';
@@ -36,6 +38,7 @@ async function dev(): Promise<void> {
 
   const { app, config } = await bootstrap();
   const serverApiKey = await ensureDevProjectKey(app.get(ProjectsService), app.get(ApiKeyAuthenticator), dataDir);
+  const adminKey = await ensureDevAdminKey(app.get(AdminKeysService), app.get(AdminKeyAuthenticator), dataDir);
   if (engine.stop) app.getHttpServer().once('close', engine.stop);
   const origin = `http://localhost:${config.port}`;
   const exampleOrigin = origin === DEFAULT_ORIGIN ? '' : `XSHATHRA_ORIGIN=${origin} `;
@@ -43,6 +46,8 @@ async function dev(): Promise<void> {
     [
       '',
       `Xshathra Realtime (development) is listening on ${origin}`,
+      `  Console:             ${origin}/console/  (sign in with the dev admin key below)`,
+      `  Dev admin key:       ${adminKey}  (stored in ${dataDir}/dev-admin-key.json)`,
       `  OpenAPI docs:        ${origin}/api/docs`,
       ...(config.socketTestPage
         ? [`  Test page:           ${origin}/socket-auth-test.html  (paste a server key, connect, subscribe, publish)`]
@@ -130,6 +135,15 @@ async function ensureDevProjectKey(projects: ProjectsService, authenticator: Api
   const { project, serverApiKey } = await projects.createProject(CLI_ACTOR, { name: 'Development', unrestricted: true });
   await saveDevProject(dataDir, { projectId: project.id, serverApiKey });
   return serverApiKey;
+}
+
+/** The saved dev admin key if it still works, else a new one (first run, or after a revoke): the console's sign-in. */
+async function ensureDevAdminKey(adminKeys: AdminKeysService, authenticator: AdminKeyAuthenticator, dataDir: string): Promise<string> {
+  const saved = await readDevAdminKey(dataDir);
+  if (saved && (await authenticator.check(saved.adminKey))) return saved.adminKey;
+  const { adminKey, key } = await adminKeys.create(CLI_ACTOR, 'Development');
+  await saveDevAdminKey(dataDir, { adminKeyId: adminKey.id, adminKey: key });
+  return key;
 }
 
 dev().catch(exitOnStartupError);

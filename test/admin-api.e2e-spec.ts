@@ -232,9 +232,10 @@ describe('admin API (/api/admin)', () => {
     expect(document.paths['/api/admin/projects'].post.responses['201'].description).toContain(purpose);
   });
 
-  it('documents every admin route in OpenAPI with the admin-key scheme', async () => {
+  it('documents every admin route in OpenAPI with the admin-key scheme or the console session', async () => {
     const document = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body;
     expect(document.components.securitySchemes['admin-key']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components.securitySchemes['console-session']).toMatchObject({ type: 'apiKey', in: 'cookie' });
     const routes = Object.entries(document.paths as Record<string, Record<string, { security?: unknown }>>)
       .filter(([path]) => path.startsWith('/api/admin'))
       .flatMap(([path, operations]) =>
@@ -243,19 +244,26 @@ describe('admin API (/api/admin)', () => {
           security: operation.security,
         })),
       );
-    expect(routes.map((r) => r.route).sort()).toEqual([
-      'DELETE /api/admin/projects/{id}/keys/{keyId}',
-      'GET /api/admin/audit',
-      'GET /api/admin/projects',
-      'GET /api/admin/projects/{id}',
-      'GET /api/admin/projects/{id}/keys',
-      'PATCH /api/admin/projects/{id}',
-      'POST /api/admin/projects',
-      'POST /api/admin/projects/{id}/disable',
-      'POST /api/admin/projects/{id}/disconnect',
-      'POST /api/admin/projects/{id}/enable',
-      'POST /api/admin/projects/{id}/keys',
-    ]);
-    for (const { security } of routes) expect(security).toEqual([{ 'admin-key': [] }]);
+    expect(routes.map((r) => r.route).sort()).toEqual(
+      [
+        'DELETE /api/admin/projects/{id}/keys/{keyId}',
+        'DELETE /api/admin/session',
+        'GET /api/admin/audit',
+        'GET /api/admin/projects',
+        'GET /api/admin/projects/{id}',
+        'GET /api/admin/projects/{id}/keys',
+        'PATCH /api/admin/projects/{id}',
+        'POST /api/admin/projects',
+        'POST /api/admin/projects/{id}/disable',
+        'POST /api/admin/projects/{id}/disconnect',
+        'POST /api/admin/projects/{id}/enable',
+        'POST /api/admin/projects/{id}/keys',
+        'GET /api/admin/session',
+        'POST /api/admin/session',
+      ].sort(),
+    );
+    // Sign-in is the one route that takes the key in its body (or as Bearer) and sets the session.
+    for (const { route, security } of routes)
+      expect(security).toEqual(route === 'POST /api/admin/session' ? undefined : [{ 'admin-key': [] }, { 'console-session': [] }]);
   });
 });

@@ -149,6 +149,22 @@ describe('npm run dev (zero configuration)', () => {
     expect(lines()).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: GET \/favicon\.ico 404 \d+ms favicon-1$/));
   });
 
+  it('prints the console URL and an admin key that signs in to it', async () => {
+    const output = server.output();
+    expect(output).toContain(`Console:             http://localhost:${port}/console/`);
+    const adminKey = /Dev admin key:\s+(xs_ak_\S+)/.exec(output)![1];
+    const page = await fetch(`http://localhost:${port}/console/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/console/assets/');
+    const signedIn = await fetch(`http://localhost:${port}/api/admin/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ adminKey }),
+    });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get('set-cookie')).toMatch(/HttpOnly/);
+  });
+
   it('lets the operator CLI use the running dev database instead of starting a second one', async () => {
     const result = await runCli(['projects', 'list', '--json'], { ...unconfigured, XSHATHRA_DATA_DIR: dataDir });
     expect(result.code).toBe(0);
@@ -158,6 +174,7 @@ describe('npm run dev (zero configuration)', () => {
 
   it('prints the same working key on the next start, after a quiet SIGTERM', async () => {
     const firstKey = /Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1];
+    const firstAdminKey = /Dev admin key:\s+(xs_ak_\S+)/.exec(server.output())![1];
     await server.stop();
     // A normal stop prints no warning nor error (e.g. last_used_at not recorded "while shutting down").
     expect(server.output()).not.toMatch(/\] (WARN|ERROR)/);
@@ -169,6 +186,7 @@ describe('npm run dev (zero configuration)', () => {
       { group: true },
     );
     expect(/Dev server API key:\s+(xs_sk_\S+)/.exec(server.output())![1]).toBe(firstKey);
+    expect(/Dev admin key:\s+(xs_ak_\S+)/.exec(server.output())![1]).toBe(firstAdminKey);
     expect(server.output()).not.toContain('Creating the embedded PostgreSQL cluster');
   }, 130_000);
 

@@ -14,6 +14,12 @@ export interface DevSecrets {
   engineProxySecret: string;
 }
 
+/** The dev admin key, for signing in to the console at /console. */
+export interface DevAdminKey {
+  adminKeyId: string;
+  adminKey: string;
+}
+
 export interface DevProject {
   projectId: string;
   serverApiKey: string;
@@ -47,3 +53,9 @@ export const devProjectFile = (dataDir: string) => join(resolve(dataDir), 'dev-p
 export const readDevProject = (dataDir: string) => readJson<DevProject>(devProjectFile(dataDir));
 
 export const saveDevProject = (dataDir: string, project: DevProject) => writeJson(devProjectFile(dataDir), project);
+
+export const devAdminKeyFile = (dataDir: string) => join(resolve(dataDir), 'dev-admin-key.json');
+
+export const readDevAdminKey = (dataDir: string) => readJson<DevAdminKey>(devAdminKeyFile(dataDir));
+
+export const saveDevAdminKey = (dataDir: string, key: DevAdminKey) => writeJson(devAdminKeyFile(dataDir), key);

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ENGINE_REPLY_SCHEMAS } from '../../platform/engine/engine-replies.schema';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { SERVER_KEY_SCHEME } from '../../http/auth/route-access';
+import { SESSION_COOKIE } from '../../http/auth/console-session';
 
 /** Where the OpenAPI UI and document are served (API_DOCS=true); the security headers give this path its own CSP. */
 export const DOCS_PATH = 'api/docs';
@@ -31,6 +32,15 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .addBearerAuth(
         { type: 'http', scheme: 'bearer', description: 'An admin key (`xs_ak_…`), created with `npm run cli -- admin-keys create`.' },
         'admin-key',
+      )
+      .addCookieAuth(
+        SESSION_COOKIE,
+        {
+          type: 'apiKey',
+          in: 'cookie',
+          description: "The console's session (POST /api/admin/session); changes need a same-origin request.",
+        },
+        'console-session',
       )
       .build(),
   );

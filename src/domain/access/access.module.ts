@@ -14,6 +14,6 @@ import { ConnectionPolicies } from './connection-policies';
 @Module({
   imports: [ProjectsModule, AdminKeysModule],
   providers: [AccessCaches, ApiKeyAuthenticator, AdminKeyAuthenticator, ConnectionPolicies],
-  exports: [ApiKeyAuthenticator, AdminKeyAuthenticator, ConnectionPolicies],
+  exports: [ApiKeyAuthenticator, AdminKeyAuthenticator, ConnectionPolicies, AdminKeysModule],
 })
 export class AccessModule {}

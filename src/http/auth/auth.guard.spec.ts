@@ -2,6 +2,7 @@ import { Logger, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { PinoLogger } from 'nestjs-pino';
 import { ManualClock } from '../../../test/support/manual-clock';
+import type { AdminSessions } from '../../domain/admin-keys/admin-sessions';
 import type { AdminKeyAuthenticator } from '../../domain/access/admin-key.authenticator';
 import type { ApiKeyAuthenticator } from '../../domain/access/api-key.authenticator';
 import type { AuthenticatedProject, KeyCheck } from '../../domain/access/key-check';
@@ -55,7 +56,16 @@ describe('AuthGuard', () => {
     } as unknown as ApiKeyAuthenticator;
     const adminKeys = { isKnownValid: () => false, check: () => Promise.resolve(undefined) } as unknown as AdminKeyAuthenticator;
     const requestLog = { assign: () => undefined } as unknown as PinoLogger;
-    guard = new AuthGuard(new Reflector(), authenticator, adminKeys, new AuthFailureLimiter(storage, clock, config), requestLog, config);
+    const sessions = { touch: () => Promise.resolve(undefined) } as unknown as AdminSessions;
+    guard = new AuthGuard(
+      new Reflector(),
+      authenticator,
+      adminKeys,
+      new AuthFailureLimiter(storage, clock, config),
+      requestLog,
+      config,
+      sessions,
+    );
   });
   afterEach(() => storage.close());
 

@@ -18,6 +18,9 @@ import { ApiKeyAuthenticator } from '../../domain/access/api-key.authenticator';
 import type { AuthenticatedRequest, Caller } from '../authenticated-request';
 import { ENGINE_PROXY_SECRET_HEADER, isSharedSecret } from './shared-secret';
 import { ROUTE_CALLER, type RouteCaller } from './route-access';
+import { AdminSessions } from '../../domain/admin-keys/admin-sessions';
+import { storeUnavailable } from '../../domain/access/access-caches';
+import { assertFromConsole, readSessionCookie, SESSION_ENDED_MESSAGE } from './console-session';
 
 /** One message for every refused key, so that a key's holder cannot learn whether it is unknown, revoked or disabled. */
 export const INVALID_KEY_MESSAGE = 'Invalid API key: use an active server key (xs_sk_…) of an enabled project.';
@@ -47,6 +50,7 @@ export class AuthGuard implements CanActivate {
     private readonly failures: AuthFailureLimiter,
     private readonly requestLog: PinoLogger,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    private readonly sessions: AdminSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -97,8 +101,21 @@ export class AuthGuard implements CanActivate {
     return { kind: 'project', project: check.project };
   }
 
+  /**
+   * An admin key in the Authorization header, or else the console's session cookie. A cookie-authenticated
+   * change must come from the console itself (assertFromConsole), checked before the lookup; a refused
+   * session counts against the address like a wrong key.
+   */
   private async identifyAdmin(request: AuthenticatedRequest, address: string): Promise<Caller> {
-    const key = parseAuthorizationHeader(request.headers.authorization);
+    const sessionId = request.headers.authorization ? undefined : readSessionCookie(request);
+    if (sessionId !== undefined) return this.identifySession(request, sessionId, address);
+    const adminKeyId = await this.verifyAdminKey(parseAuthorizationHeader(request.headers.authorization), address);
+    this.requestLog.assign({ adminKeyId });
+    return { kind: 'admin', adminKeyId };
+  }
+
+  /** The admin key's id, or 401 (counted against the address as the guard counts every key); also for sign-in. */
+  async verifyAdminKey(key: string | undefined, address: string): Promise<string> {
     const known = key !== undefined && this.adminKeys.isKnownValid(key);
     if (!known) await this.admit(address);
     if (!key) throw new UnauthorizedException(INVALID_ADMIN_KEY_MESSAGE);
@@ -108,8 +125,21 @@ export class AuthGuard implements CanActivate {
       if (known) await this.failures.countAttempt(address);
       throw new UnauthorizedException(INVALID_ADMIN_KEY_MESSAGE);
     }
-    this.requestLog.assign({ adminKeyId });
-    return { kind: 'admin', adminKeyId };
+    return adminKeyId;
+  }
+
+  private async identifySession(request: AuthenticatedRequest, sessionId: string, address: string): Promise<Caller> {
+    this.failures.assertNotBlocked(address);
+    assertFromConsole(request);
+    const holder = await this.sessions.touch(sessionId).catch(() => {
+      throw storeUnavailable();
+    });
+    if (!holder) {
+      await this.failures.countAttempt(address);
+      throw new UnauthorizedException(SESSION_ENDED_MESSAGE);
+    }
+    this.requestLog.assign({ adminKeyId: holder.adminKeyId });
+    return { kind: 'admin', adminKeyId: holder.adminKeyId, session: { sessionId, ...holder } };
   }
 
   private async identifyScraper(request: AuthenticatedRequest, address: string): Promise<Caller> {

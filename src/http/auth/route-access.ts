@@ -1,12 +1,19 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeController, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiExcludeController,
+  ApiForbiddenResponse,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ErrorResponseDto } from '../error-response.dto';
 
 /**
  * Who may call a route: one decorator per kind, carrying its authentication (read by AuthGuard), its rate
  * limits and its OpenAPI entries together. A route without one needs a server key (deny by default).
  * - `server-key`: a backend with an active server key of an enabled project (handlers get @CurrentProject()).
- * - `admin`: the dashboard with an active admin key (`xs_ak_…`; handlers get @CurrentActor()).
+ * - `admin`: an active admin key (`xs_ak_…`), or the console's session cookie (handlers get @CurrentActor()).
  * - `engine`: the realtime engine's proxy calls, which carry the shared ENGINE_PROXY_SECRET header.
  * - `metrics`: a Prometheus scraper with `Authorization: Bearer <METRICS_TOKEN>`.
  * - `public`: anyone (health probes, the local test page).
@@ -34,12 +41,17 @@ export const ServerKeyRoute = () =>
     }),
   );
 
-/** Reachable only with an admin key, never with a project key. */
+/** Reachable only with an admin key, or the console's session cookie (see console-session.ts); never with a project key. */
 export const AdminRoute = () =>
   applyDecorators(
     CallableBy('admin'),
     ApiBearerAuth('admin-key'),
-    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No admin key, or not an active one (a project key never is).' }),
+    ApiCookieAuth('console-session'),
+    ApiUnauthorizedResponse({
+      type: ErrorResponseDto,
+      description: 'No admin key, or not an active one (a project key never is), or a console session that has ended.',
+    }),
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A change made with the session cookie from another origin.' }),
     ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: TOO_MANY_FAILURES }),
   );
 

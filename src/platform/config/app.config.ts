@@ -79,4 +79,8 @@ const TOKENS_KEYS = ['tokenHmacSecret'] as const;
 export const tokensConfig = registerAs('tokens', slice(TOKENS_KEYS));
 export type TokensConfig = Pick<AppConfig, (typeof TOKENS_KEYS)[number]>;
 
+const SESSION_KEYS = ['isProduction', 'adminSessionIdleMinutes', 'adminSessionMaxHours'] as const;
+export const sessionConfig = registerAs('session', slice(SESSION_KEYS));
+export type SessionConfig = Pick<AppConfig, (typeof SESSION_KEYS)[number]>;
+
 export type { AppConfig };

@@ -1,13 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { authConfig, databaseConfig, engineConfig, httpConfig, rateLimitConfig, tokensConfig } from './app.config';
+import { authConfig, databaseConfig, engineConfig, httpConfig, rateLimitConfig, sessionConfig, tokensConfig } from './app.config';
 
 @Global()
 @Module({
   imports: [
     ConfigModule.forRoot({
       ignoreEnvFile: true,
-      load: [httpConfig, databaseConfig, engineConfig, authConfig, rateLimitConfig, tokensConfig],
+      load: [httpConfig, databaseConfig, engineConfig, authConfig, rateLimitConfig, tokensConfig, sessionConfig],
     }),
   ],
   exports: [ConfigModule],

@@ -32,6 +32,8 @@ describe('parseEnv', () => {
       metricsToken: undefined,
       bodyLimitBytes: 65536,
       socketTestPage: true,
+      adminSessionIdleMinutes: 30,
+      adminSessionMaxHours: 12,
     });
   });
 
@@ -57,6 +59,8 @@ describe('parseEnv', () => {
     [{ API_KEY_CACHE_TTL_SECONDS: '600' }, 'API_KEY_CACHE_TTL_SECONDS must be an integer between 0 and 60, got "600"'],
     [{ CENTRIFUGO_UPSTREAM_URL: 'localhost:8000' }, 'CENTRIFUGO_UPSTREAM_URL must use http: or https:, got "localhost:"'],
     [{ DATABASE_URL: '://nope' }, 'DATABASE_URL is not a valid URL'],
+    [{ ADMIN_SESSION_IDLE_MINUTES: '0' }, 'ADMIN_SESSION_IDLE_MINUTES must be an integer between 1 and 1440, got "0"'],
+    [{ ADMIN_SESSION_MAX_HOURS: '721' }, 'ADMIN_SESSION_MAX_HOURS must be an integer between 1 and 720, got "721"'],
     [{ NODE_ENV: 'production' }, 'DATABASE_URL is required when NODE_ENV=production (the embedded database is for development only)'],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => parseEnv(env)).toThrow(new ConfigError(message));

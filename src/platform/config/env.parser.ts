@@ -62,6 +62,10 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Serve /socket-auth-test.html (on by default outside production). */
   socketTestPage: boolean;
+  /** A console session ends after this many minutes without a request. */
+  adminSessionIdleMinutes: number;
+  /** A console session ends this many hours after sign-in, however active. */
+  adminSessionMaxHours: number;
 }
 
 /** Every environment variable the service reads (deployment files are checked against this list). */
@@ -95,6 +99,8 @@ export const CONFIG_ENV_NAMES = [
   'METRICS_TOKEN',
   'BODY_LIMIT_BYTES',
   'SOCKET_TEST_PAGE',
+  'ADMIN_SESSION_IDLE_MINUTES',
+  'ADMIN_SESSION_MAX_HOURS',
 ] as const;
 export type EnvName = (typeof CONFIG_ENV_NAMES)[number];
 
@@ -210,6 +216,8 @@ export function parseEnv(env: Env): AppConfig {
     metricsToken,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
     socketTestPage: boolean(env, 'SOCKET_TEST_PAGE', !isProduction),
+    adminSessionIdleMinutes: integer(env, 'ADMIN_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+    adminSessionMaxHours: integer(env, 'ADMIN_SESSION_MAX_HOURS', 12, 1, 30 * 24),
   };
 }
 

@@ -305,6 +305,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AdminSessionController_whoAmI"];
+        put?: never;
+        post: operations["AdminSessionController_signIn"];
+        delete: operations["AdminSessionController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -669,6 +685,23 @@ export interface components {
             page: number;
             pageSize: number;
             total: number;
+        };
+        SignInDto: {
+            /** @description An admin key (`xs_ak_…`); or send it as `Authorization: Bearer <admin key>`. */
+            adminKey?: string;
+        };
+        SessionDto: {
+            /** Format: uuid */
+            adminKeyId: string;
+            /** @description The admin key's name (with a session). */
+            adminKeyName?: string;
+            /**
+             * Format: date-time
+             * @description When the session ends at the latest (with a session).
+             */
+            expiresAt?: string;
+            /** @description Minutes without a request after which a session ends (ADMIN_SESSION_IDLE_MINUTES). */
+            idleMinutes: number;
         };
         EngineError: {
             /**
@@ -1693,8 +1726,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1744,8 +1786,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1801,8 +1852,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1862,8 +1922,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1928,8 +1997,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1994,8 +2072,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2050,8 +2137,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2107,8 +2203,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2168,8 +2273,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2226,8 +2340,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2287,8 +2410,160 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description No admin key, or not an active one (a project key never is). */
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many authentication attempts with unknown keys from this address (with `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AdminSessionController_whoAmI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who is signed in (or whose admin key this is). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many authentication attempts with unknown keys from this address (with `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AdminSessionController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            /** @description Signed in: the session cookie is set (HttpOnly, SameSite=Strict, Secure in production). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Not an active admin key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description From a page of another origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AdminSessionController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out: the session is ended on the server and the cookie cleared. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import request from 'supertest';
 import { AdminKeyAuthenticator } from '../../../domain/access/admin-key.authenticator';
 import { ApiKeyAuthenticator } from '../../../domain/access/api-key.authenticator';
+import { AdminSessions } from '../../../domain/admin-keys/admin-sessions';
 import { AuthGuard, INVALID_KEY_MESSAGE } from '../../../http/auth/auth.guard';
 import type { AuthenticatedProject, KeyCheck } from '../../../domain/access/key-check';
 import { AllExceptionsFilter } from '../../../http/all-exceptions.filter';
@@ -50,6 +51,7 @@ describe('TokensController (real pipe and guard, stubbed service)', () => {
         { provide: AuthFailureLimiter, useValue: { assertNotBlocked: () => undefined, countAttempt: () => Promise.resolve() } },
         { provide: PinoLogger, useValue: { assign: () => undefined } },
         { provide: authConfig.KEY, useValue: parseEnv({}) },
+        { provide: AdminSessions, useValue: { touch: () => Promise.resolve(undefined) } },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     }).compile();
