@@ -20,54 +20,41 @@ export function patternsOverlap(a: string, b: string): boolean {
   return globsIntersect(left.name, right.name);
 }
 
-/** One pattern of `own` that overlaps one of `others`, or undefined when the two lists are disjoint. */
-export function firstOverlap(own: readonly string[], others: readonly string[]): { own: string; other: string } | undefined {
-  for (const pattern of own) {
-    const other = others.find((candidate) => patternsOverlap(pattern, candidate));
-    if (other !== undefined) return { own: pattern, other };
-  }
-  return undefined;
-}
-
 /**
  * Do two globs, where `*` is any run of characters and everything else literal, match a common string?
  *
  * Reachability over pairs of positions (i in `a`, j in `b`): both globs have read their prefixes a[0, i) and
  * b[0, j) into the same string. From (i, j) a `*` may end (move past it), or both sides may read one more
  * character: two equal literals, or a literal against a `*` that stays open. Both globs at their ends means
- * a common string exists. Every move advances i or j, so the search is O(|a|·|b|), and patterns are at most
- * 255 characters. The literal prefixes and suffixes are compared first, which settles most pairs at once.
+ * a common string exists. Every move advances i or j, so one pass is O(|a|·|b|) steps over a byte grid (at
+ * most 256 × 256), and the literal prefixes and suffixes are compared first, which settles most pairs at once.
  */
 export function globsIntersect(a: string, b: string): boolean {
   if (!affixesAgree(a, b)) return false;
+  // Every move goes forward in (i, j) order, so one pass over the grid, row by row, settles reachability.
   const width = b.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
-  const stack: number[] = [0];
-  seen[0] = 1;
-  while (stack.length > 0) {
-    const at = stack.pop()!;
-    const i = Math.floor(at / width);
-    const j = at % width;
-    if (i === a.length && j === b.length) return true;
-    const visit = (ni: number, nj: number) => {
-      const next = ni * width + nj;
-      if (!seen[next]) {
-        seen[next] = 1;
-        stack.push(next);
-      }
-    };
-    const starA = a[i] === '*';
-    const starB = b[j] === '*';
-    if (starA) visit(i + 1, j);
-    if (starB) visit(i, j + 1);
-    if (i < a.length && j < b.length) {
-      if (!starA && !starB && a[i] === b[j]) visit(i + 1, j + 1);
-      else if (starA && !starB) visit(i, j + 1);
-      else if (!starA && starB) visit(i + 1, j);
+  const reached = new Uint8Array((a.length + 1) * width);
+  reached[0] = 1;
+  for (let i = 0; i <= a.length; i++) {
+    const starA = i < a.length && a.charCodeAt(i) === STAR;
+    for (let j = 0; j <= b.length; j++) {
+      const at = i * width + j;
+      if (!reached[at]) continue;
+      const starB = j < b.length && b.charCodeAt(j) === STAR;
+      if (starA) reached[at + width] = 1; // a's `*` ends
+      if (starB) reached[at + 1] = 1; // b's `*` ends
+      if (i === a.length || j === b.length) continue;
+      if (starA && !starB)
+        reached[at + 1] = 1; // a's `*` takes b's next character
+      else if (starB && !starA)
+        reached[at + width] = 1; // b's `*` takes a's next character
+      else if (!starA && a.charCodeAt(i) === b.charCodeAt(j)) reached[at + width + 1] = 1; // one character in common
     }
   }
-  return false;
+  return reached[reached.length - 1] === 1;
 }
+
+const STAR = '*'.charCodeAt(0);
 
 /** The literal text before the first `*` of one glob must agree with the other's, and likewise after the last. */
 function affixesAgree(a: string, b: string): boolean {

@@ -79,15 +79,43 @@ export function splitChannel(channel: string): ChannelParts {
     : { namespace: channel.slice(0, boundary), name: channel.slice(boundary + 1) };
 }
 
-/** A part pattern as an anchored regular expression: `*` is any run of characters, everything else literal. */
-function partMatcher(part: string): RegExp {
-  const literal = part.split('*').map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${literal.join('.*')}$`, 's');
+/**
+ * A part pattern (`*` is any run of characters, everything else literal), matched without regular
+ * expressions: the literal text before the first `*` must start the part and the text after the last `*` end
+ * it, and the pieces between must appear in order, each as early as it can (taking the earliest occurrence
+ * never loses a match, since `*` takes any text). That is linear in the part's length per piece, whatever
+ * the number of `*`: a regular expression `^a.*b.*c.*x$` backtracks exponentially on a long part that does not
+ * match, and would let one caller freeze the process for every tenant.
+ */
+class PartMatcher {
+  private readonly pieces: string[];
+
+  constructor(part: string) {
+    this.pieces = part.split('*');
+  }
+
+  test(text: string): boolean {
+    const { pieces } = this;
+    if (pieces.length === 1) return text === pieces[0];
+    const first = pieces[0];
+    const last = pieces[pieces.length - 1];
+    if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+    let at = first.length;
+    const end = text.length - last.length;
+    for (let i = 1; i < pieces.length - 1; i++) {
+      const piece = pieces[i];
+      if (piece === '') continue;
+      const found = text.indexOf(piece, at);
+      if (found === -1 || found + piece.length > end) return false;
+      at = found + piece.length;
+    }
+    return true;
+  }
 }
 
 interface CompiledPattern {
-  namespace: RegExp | undefined;
-  name: RegExp;
+  namespace: PartMatcher | undefined;
+  name: PartMatcher;
 }
 
 /** A compiled, immutable policy: build it once per project and ask it per channel. */
@@ -97,7 +125,7 @@ export class ChannelPolicy {
   constructor(readonly patterns: readonly string[]) {
     this.compiled = patterns.map((pattern) => {
       const { namespace, name } = splitChannel(pattern);
-      return { namespace: namespace === undefined ? undefined : partMatcher(namespace), name: partMatcher(name) };
+      return { namespace: namespace === undefined ? undefined : new PartMatcher(namespace), name: new PartMatcher(name) };
     });
   }
 

@@ -6,7 +6,7 @@ import { ChannelPatternError, defaultChannelPatterns, UNRESTRICTED_PATTERNS, val
 import { ApiKeyKind, API_KEY_KINDS, generateApiKey } from './api-key';
 import { keyView, projectView, type KeyView, type ProjectView } from './project.views';
 import { ProjectChanges } from './project-changes';
-import { assertNoConflict, findConflict, findOverlaps, type PatternOverlap } from './pattern-ownership';
+import { assertNoConflict, findConflict, findOverlaps, type Conflict, type PatternOverlap } from './pattern-ownership';
 import { ProjectsRepository, type PatternOwner, type ProjectChange } from './projects.repository';
 import { slugify } from './slug';
 
@@ -88,7 +88,7 @@ export class ProjectsService {
       this.repository.transaction(async (tx) => {
         await tx.lockPatternChanges();
         const owners = await tx.listPatternOwners();
-        if (channels !== undefined && !unrestricted) assertNoConflict(channels, owners);
+        if (channels !== undefined && !unrestricted) await assertNoConflict(channels, owners);
         const slug = await uniqueSlug(tx, name, channels === undefined ? owners : undefined);
         const project = await tx.createProject({
           name,
@@ -140,7 +140,7 @@ export class ProjectsService {
     const restrictedTo = change.unrestricted === false ? change.channelPatterns : undefined;
     return this.change(actor, id, 'project.update', change, {
       check: async (tx, project) => {
-        if (restrictedTo) assertNoConflict(restrictedTo, await tx.listPatternOwners(), project.id);
+        if (restrictedTo) await assertNoConflict(restrictedTo, await tx.listPatternOwners(), project.id);
       },
     });
   }
@@ -295,10 +295,10 @@ async function retryOnSlugRace<T>(create: () => Promise<T>, attempts = 5): Promi
  */
 async function uniqueSlug(repository: ProjectsRepository, name: string, owners?: readonly PatternOwner[]): Promise<string> {
   const base = slugify(name);
-  let firstConflict: ReturnType<typeof findConflict>;
+  let firstConflict: Conflict | undefined;
   for (let n = 1; n <= MAX_SLUG_CANDIDATES; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
-    const conflict = owners && findConflict(defaultChannelPatterns(candidate), owners);
+    const conflict = owners && (await findConflict(defaultChannelPatterns(candidate), owners));
     firstConflict ??= conflict;
     if (!conflict && !(await repository.slugExists(candidate))) return candidate;
   }

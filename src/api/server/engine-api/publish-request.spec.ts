@@ -25,6 +25,12 @@ describe('topLevelKeys', () => {
 });
 
 describe('assertPublishRequest', () => {
+  it('refuses a body that starts with a byte order mark (the engine would answer a plain-text 400)', () => {
+    const raw = '{"channel":"public:lobby","data":{}}';
+    const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(raw)]);
+    expect(() => assertPublishRequest(JSON.parse(raw), withMark)).toThrow(BadRequestException);
+  });
+
   it('accepts the spec example and unknown engine fields, and returns the channel', () => {
     const raw = '{"channel":"public:lobby","data":{"big":12345678901234567890},"tags":{"a":"b"},"future_field":1}';
     expect(assertPublishRequest(JSON.parse(raw), Buffer.from(raw))).toBe('public:lobby');

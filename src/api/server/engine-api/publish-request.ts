@@ -60,6 +60,8 @@ function refuseIfAny(problems: string[]): void {
  */
 function ambiguousKeys(rawBody: Buffer, engineFields: ReadonlySet<string>): string[] {
   const problems: string[] = [];
+  // JSON.parse here skips a UTF-8 byte order mark; the engine refuses it with a plain-text 400.
+  if (rawBody[0] === 0xef && rawBody[1] === 0xbb && rawBody[2] === 0xbf) return ['the body must not start with a byte order mark'];
   const seen = new Set<string>();
   let keys: string[];
   try {
