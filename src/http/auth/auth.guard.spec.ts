@@ -1,3 +1,4 @@
+import { ACME_PROJECT } from '../../../test/support/acme-project';
 import { Logger, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { PinoLogger } from 'nestjs-pino';
@@ -5,8 +6,7 @@ import { ManualClock } from '../../../test/support/manual-clock';
 import type { AdminSessions } from '../../domain/admin-keys/admin-sessions';
 import type { AdminKeyAuthenticator } from '../../domain/access/admin-key.authenticator';
 import type { ApiKeyAuthenticator } from '../../domain/access/api-key.authenticator';
-import type { AuthenticatedProject, KeyCheck } from '../../domain/access/key-check';
-import { ChannelPolicy } from '../../domain/channels/channel-policy';
+import type { KeyCheck } from '../../domain/access/key-check';
 import { generateApiKey } from '../../domain/projects/api-key';
 import { parseEnv } from '../../platform/config/env.parser';
 import type { AuthenticatedRequest, Caller } from '../authenticated-request';
@@ -16,13 +16,7 @@ import { AuthGuard, INVALID_ADMIN_KEY_MESSAGE, INVALID_KEY_MESSAGE } from './aut
 import { ROUTE_CALLER, type RouteCaller } from './route-access';
 
 const PROXY_SECRET = 'engine-proxy-secret-for-the-guard-spec';
-const PROJECT: AuthenticatedProject = {
-  projectId: 'p-1',
-  projectSlug: 'acme',
-  keyId: 'k-1',
-  channels: new ChannelPolicy(['*:acme.*']),
-  rateLimitPerMinute: null,
-};
+const PROJECT = ACME_PROJECT;
 
 /**
  * The global guard over stubbed key checks and the real failure limiter (in-process storage, 3 attempts per

@@ -1,3 +1,4 @@
+import { ACME_PROJECT } from '../../../../test/support/acme-project';
 import type { INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -7,24 +8,17 @@ import { AdminKeyAuthenticator } from '../../../domain/access/admin-key.authenti
 import { ApiKeyAuthenticator } from '../../../domain/access/api-key.authenticator';
 import { AdminSessions } from '../../../domain/admin-keys/admin-sessions';
 import { AuthGuard, INVALID_KEY_MESSAGE } from '../../../http/auth/auth.guard';
-import type { AuthenticatedProject, KeyCheck } from '../../../domain/access/key-check';
+import type { KeyCheck } from '../../../domain/access/key-check';
 import { AllExceptionsFilter } from '../../../http/all-exceptions.filter';
 import { StrictValidationPipe } from '../../../http/validation';
 import { authConfig } from '../../../platform/config/app.config';
 import { parseEnv } from '../../../platform/config/env.parser';
 import { AuthFailureLimiter } from '../../../http/rate-limit/auth-failure-limiter';
-import { ChannelPolicy } from '../../../domain/channels/channel-policy';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 
 const GOOD_KEY = 'xs_sk_' + 'a'.repeat(43);
-const PROJECT: AuthenticatedProject = {
-  projectId: 'p-1',
-  projectSlug: 'acme',
-  keyId: 'k-1',
-  channels: new ChannelPolicy(['*:acme.*']),
-  rateLimitPerMinute: null,
-};
+const PROJECT = ACME_PROJECT;
 
 /**
  * The controller tier: TokensController with the real pipe, guard and error filter, and a stubbed service
