@@ -152,6 +152,8 @@ describeWithEngine("the engine's channel API, per project", () => {
     expect(invalid.body.details).toEqual(['limit must be a whole number from 0 to 1000']);
     const tooFar = await call('history', a.auth, { channel: feed, since: { offset: 1e300, epoch: 'x' } }).expect(400);
     expect(tooFar.body.details).toEqual(['since.offset must be a whole number from 0 to 2^53 - 1']);
+    const notAPosition = await call('history', a.auth, { channel: feed, since: [] }).expect(400);
+    expect(notAPosition.body.details).toEqual(['since must be an object {offset, epoch}']);
   });
 
   it("lists only the project's own active channels, never another project's names", async () => {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsOmittable, IsWellFormedUnicode } from '../../../../http/validation';
 import { MAX_CHANNEL_LENGTH } from '../../../../domain/channels/channel-name';
 
@@ -43,6 +43,7 @@ export class HistoryRequestDto extends ChannelRequestDto {
 
   @ApiPropertyOptional({ type: StreamPositionDto, description: 'Only publications after this position.' })
   @IsOmittable()
+  @IsObject({ message: 'since must be an object {offset, epoch}' })
   @ValidateNested()
   @Type(() => StreamPositionDto)
   since?: StreamPositionDto;
