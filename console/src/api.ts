@@ -3,6 +3,7 @@
  * (sent by the browser, never readable here) and the console's header, which the service requires on every
  * change made with a session. Errors become one readable sentence (the API's own `error`), never raw JSON.
  */
+import type { components } from '../../sdk/node/src/generated/api';
 
 export const SESSION_PATH = '/api/admin/session';
 
@@ -50,66 +51,17 @@ function messageOf(response: Response, body: unknown): string {
   return Array.isArray(details) && details.length > 0 ? `${error} ${details.join(' ')}` : error;
 }
 
-/* The admin API's shapes, as docs/api-reference.md describes them. */
+/*
+ * The admin API's shapes: the types generated from the service's own OpenAPI document (the Node SDK's,
+ * `npm run openapi`), so that the console cannot drift from what the API answers. Type-only: nothing of the
+ * SDK is bundled.
+ */
 
-export interface Project {
-  id: string;
-  name: string;
-  slug: string;
-  channels: string[];
-  unrestricted: boolean;
-  rateLimitPerMinute: number | null;
-  createdAt: string;
-  disabledAt: string | null;
-  connections: number | null;
-  users: number | null;
-}
-
-export interface ProjectPage {
-  projects: Project[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
-
-export interface Key {
-  id: string;
-  projectId: string;
-  kind: 'server' | 'client';
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface CreatedProject {
-  project: Project;
-  serverApiKey: string;
-  clientApiKey: string;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: 'cli' | 'admin-key';
-  adminKeyId: string | null;
-  action: string;
-  projectId: string | null;
-  keyId: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
-
-export interface AuditPage {
-  entries: AuditEntry[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
-
-export interface Session {
-  adminKeyId: string;
-  adminKeyName?: string;
-  expiresAt?: string;
-  idleMinutes: number;
-}
+type Schemas = components['schemas'];
+export type Project = Schemas['LiveProjectDto'];
+export type ProjectPage = Schemas['ProjectPageDto'];
+export type Key = Schemas['KeyView'];
+export type CreatedProject = Schemas['CreatedProjectDto'];
+export type AuditEntry = Schemas['AuditEntryView'];
+export type AuditPage = Schemas['AuditPageDto'];
+export type Session = Schemas['SessionDto'];

@@ -21,7 +21,7 @@ export const DISCONNECT = {
   projectDisabled: { code: 4502, reason: 'project disabled' },
 } as const;
 
-type DisconnectReason = (typeof DISCONNECT)[keyof typeof DISCONNECT];
+export type DisconnectReason = (typeof DISCONNECT)[keyof typeof DISCONNECT];
 
 /** Engine commands sent in one batch call at most (a disabled project may have many connections). */
 const MAX_BATCH = 500;

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { Actor } from '../audit/actor';
-import { DISCONNECT, LiveConnections } from '../live/live-connections';
+import { DISCONNECT, LiveConnections, type DisconnectReason } from '../live/live-connections';
 import { checkedDisplayName, isUuid, requireUuid } from '../vocabulary';
 import { ChannelPatternError, defaultChannelPatterns, UNRESTRICTED_PATTERNS, validateChannelPatterns } from '../channels/channel-policy';
 import { ApiKeyKind, API_KEY_KINDS, generateApiKey } from './api-key';
@@ -181,7 +181,7 @@ export class ProjectsService {
   }
 
   /** How many connections were cut; null when the engine could not do it (disabling must not fail for that). */
-  private async cutConnections(projectId: string, reason: (typeof DISCONNECT)[keyof typeof DISCONNECT]): Promise<number | null> {
+  private async cutConnections(projectId: string, reason: DisconnectReason): Promise<number | null> {
     try {
       return await this.live.disconnectAll(projectId, reason);
     } catch (error) {
