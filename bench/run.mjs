@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { runFanout } from './fanout.mjs';
+import { runDebugCost } from './debug-cost.mjs';
 import { runLiveCost } from './live-cost.mjs';
 import { hotPaths, loadOnce, PUBLISH_BODY, TOKEN_BODY } from './load.mjs';
 import { startStack } from './stack.mjs';
@@ -85,9 +86,11 @@ async function main() {
   process.stdout.write(fanout.table + '\n');
   const liveCost = await runLiveCost();
   process.stdout.write(liveCost.table + '\n');
+  const debugCost = await runDebugCost();
+  process.stdout.write(debugCost.table + '\n');
   writeFileSync(
     new URL('../docs/performance.md', import.meta.url),
-    `${http.markdown}\n${fanout.markdown}\n${liveCost.markdown}\n${FINDINGS_LINK}`,
+    `${http.markdown}\n${fanout.markdown}\n${liveCost.markdown}\n${debugCost.markdown}\n${FINDINGS_LINK}`,
   );
   process.stdout.write('\nWrote docs/performance.md\n');
 }

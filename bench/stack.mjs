@@ -72,6 +72,7 @@ export async function startStack({ script = 'dist/src/main.js', env = {}, engine
     engineApiKey,
     secret,
     serverKey: project.serverApiKey,
+    projectId: project.project.id,
     stop: async () => {
       await app.stop();
       await engine.stop();

@@ -18,6 +18,7 @@ import { limitSlowClients } from './http/server-limits';
 import { ShutdownDrain } from './http/shutdown-drain';
 import { trustFunction } from './http/trust-proxy';
 import { StrictValidationPipe } from './http/validation';
+import { DebugFeed } from './domain/live/debug-feed';
 import { httpConfig, type HttpConfig } from './platform/config/app.config';
 
 /*
@@ -72,7 +73,7 @@ export function setupApp(app: NestExpressApplication): void {
   app.use(securityHeaders(DOCS_PATH));
   app.use(app.get(ShutdownDrain).closeConnectionsWhileDraining);
   app.useGlobalPipes(new StrictValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(DebugFeed)));
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   if (config.apiDocs) setupOpenApi(app);

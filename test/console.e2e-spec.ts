@@ -29,6 +29,8 @@ const IN_DOCS = new Set(
     'audit-desktop',
     'audit-phone',
     'sign-in-phone',
+    'debug-desktop',
+    'debug-phone',
   ].map((name) => `console-${name}.png`),
 );
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
@@ -330,6 +332,50 @@ describeWithEngine('the console in a real browser', () => {
       await page.getByRole('link', { name: 'Audit log' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5000 });
       expect(await page.getByRole('status').first().innerText()).toContain('session has ended');
+    }, 60_000);
+
+    it("streams a project's events live on its Debug page, with the reason of a refused subscription and no secret", async () => {
+      await freshSignIn(adminKey.key);
+      const name = `Debugged ${randomUUID().slice(0, 8)}`;
+      const project = await createProject(app, name, null);
+      await page.goto(`${origin}/console/projects/${project.projectId}`);
+      await page.getByRole('heading', { name, level: 1 }).waitFor();
+      await page.getByRole('link', { name: 'Debug', exact: true }).click();
+      await page.getByRole('heading', { name: `Debug: ${name}`, level: 1 }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Listening' }).waitFor({ timeout: 10_000 });
+
+      const server = (path: string, body: object) =>
+        http().post(`/api/realtime/${path}`).set('Authorization', `apikey ${project.serverApiKey}`).send(body);
+      const room = `public:${project.slug}.room`;
+      const minted = await server('token', { userId: 'alice', channels: [room] }).expect(200);
+      await server('publish', { channel: room, data: { text: 'payload-marker' } }).expect(200);
+      await server('publish', { channel: 'public:not-mine.x', data: {} }).expect(403);
+      const alice = clients.create(wsUrl(app.getHttpServer()), { token: (await server('token', { userId: 'alice' })).body.token });
+      const connected = nextEvent(alice, 'connected');
+      alice.connect();
+      await connected;
+      const refused = alice.newSubscription('public:not-mine.y');
+      const unsubscribed = nextEvent(refused, 'unsubscribed');
+      refused.subscribe();
+      await unsubscribed;
+
+      const events = page.getByRole('table');
+      const row = (what: string, details: string) => events.getByRole('row').filter({ hasText: what }).filter({ hasText: details });
+      await row('Connection token', `User “alice”; server-side channels: “${room}”.`).waitFor();
+      await row('Publish', `Channel “${room}”`).waitFor();
+      await row('Refused request (403)', 'POST /api/realtime/publish').filter({ hasText: 'public:not-mine.x' }).waitFor();
+      await row('Subscription refused', `outside the channels of project "${project.slug}"`)
+        .filter({ hasText: 'public:not-mine.y' })
+        .waitFor();
+      const shown = await page.locator('main').innerText();
+      for (const secret of [minted.body.token, project.serverApiKey, 'payload-marker']) expect(shown).not.toContain(secret);
+
+      // Paused: new events are not shown; Clear empties the table.
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByRole('status').filter({ hasText: 'Paused' }).waitFor();
+      await checkPage('debug');
+      await page.getByRole('button', { name: 'Clear' }).click();
+      await events.getByText('No events yet.').waitFor();
     }, 60_000);
 
     it('logs no error in the browser during the whole run', () => {

@@ -165,6 +165,12 @@ describeWithEngine('Node server SDK (sdk/node)', () => {
       expect(await failureOf(ownServer.createToken({ userId: 'u' }))).toMatchObject({ status: 401 });
       expect((await admin().projects.enable(project.id)).disabledAt).toBeNull();
       await ownServer.createToken({ userId: 'u' });
+      expect(await admin().projects.disconnect(project.id)).toEqual({ disconnected: 0 });
+      expect(await admin().projects.debugFeed(project.id)).toMatchObject({
+        channel: `xshathra:debug.${project.id}`,
+        websocketPath: '/realtime/connection/websocket',
+        expiresInSeconds: 600,
+      });
 
       const key = await admin().keys.create(project.id, 'server');
       expect(key.key).toMatch(/^xs_sk_/);

@@ -65,3 +65,4 @@ export type CreatedProject = Schemas['CreatedProjectDto'];
 export type AuditEntry = Schemas['AuditEntryView'];
 export type AuditPage = Schemas['AuditPageDto'];
 export type Session = Schemas['SessionDto'];
+export type DebugFeed = Schemas['DebugFeedDto'];

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, onSessionEnded, SESSION_PATH, type Session } from './api';
 import { ConfirmDialog } from './components';
 import { AuditPage } from './pages/audit';
+import { DebugPage } from './pages/debug';
 import { ProjectPage } from './pages/project';
 import { ProjectsPage } from './pages/projects';
 import { SignInPage } from './pages/sign-in';
@@ -33,6 +34,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
       failure.status === 401 ? onSignedOut() : setError(failure.message),
     );
   const project = /^\/projects\/([^/]+)$/.exec(path);
+  const debug = /^\/projects\/([^/]+)\/debug$/.exec(path);
   const section = path.startsWith('/audit') ? 'audit' : 'projects';
   return (
     <>
@@ -60,7 +62,9 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
             {error}
           </p>
         )}
-        {project ? (
+        {debug ? (
+          <DebugPage key={debug[1]} id={decodeURIComponent(debug[1])} />
+        ) : project ? (
           <ProjectPage key={project[1]} id={decodeURIComponent(project[1])} />
         ) : section === 'audit' ? (
           <AuditPage projectId={query.get('project') ?? ''} session={session} />

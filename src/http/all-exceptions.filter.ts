@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import type { DebugFeed } from '../domain/live/debug-feed';
+import type { AuthenticatedRequest } from './authenticated-request';
 import { errorBody, type ErrorBody } from './error-body';
 import { RetryAfterException } from '../platform/retry-after.exception';
 
@@ -15,10 +17,13 @@ interface BodyParserError {
 /**
  * The one place that shapes errors: `{statusCode, error, details?}` for everything this service answers
  * itself. Unexpected failures become a bare 500 and are logged here; nothing internal reaches the client.
+ * A 4xx answered to a project's key also goes to that project's debug feed, while a console watches it.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('AllExceptionsFilter');
+
+  constructor(private readonly debug?: DebugFeed) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
@@ -27,8 +32,22 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (body.statusCode < 500) this.toDebugFeed(host.switchToHttp().getRequest<AuthenticatedRequest>(), body);
     if (exception instanceof RetryAfterException) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(body.statusCode).json(body);
+  }
+
+  private toDebugFeed(request: AuthenticatedRequest, body: ErrorBody): void {
+    const caller = request.caller;
+    if (caller?.kind !== 'project' || !this.debug?.isWatched(caller.project.projectId)) return;
+    const message = body.details?.length ? `${body.error} ${body.details.join(' ')}` : body.error;
+    this.debug.record(caller.project.projectId, {
+      type: 'refused-request',
+      method: request.method,
+      path: request.path,
+      status: body.statusCode,
+      message,
+    });
   }
 
   private toBody(exception: unknown): ErrorBody {

@@ -44,7 +44,8 @@ export function ProjectPage({ id }: { id: string }) {
       <PageHeading>{project.name}</PageHeading>
       <p class="lead">
         <code>{project.slug}</code> · {project.disabledAt ? <span class="badge off">Disabled</span> : <span class="badge on">Active</span>}{' '}
-        · created {when(project.createdAt)} · <Link to={`/audit?project=${project.id}`}>Audit log of this project</Link>
+        · created {when(project.createdAt)} · <Link to={`/audit?project=${project.id}`}>Audit log of this project</Link> ·{' '}
+        <Link to={`/projects/${project.id}/debug`}>Debug</Link>
       </p>
       <Notice error={error} />
       <KeysSection path={path} />

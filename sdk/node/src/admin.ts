@@ -9,6 +9,8 @@ import type {
   CreatedKey,
   CreatedProject,
   CreateProjectRequest,
+  DebugFeed,
+  DisconnectedProject,
   PageQuery,
   Project,
   ProjectPage,
@@ -56,6 +58,15 @@ export class XshathraAdmin {
       this.#http.request({ method: 'POST', path: `/api/admin/projects/${segment(id)}/disable`, retry: true }, options),
     enable: (id: string, options?: CallOptions): Promise<Project> =>
       this.#http.request({ method: 'POST', path: `/api/admin/projects/${segment(id)}/enable`, retry: true }, options),
+    /** Closes every live connection of the project (terminal code 4501); its keys keep working. */
+    disconnect: (id: string, options?: CallOptions): Promise<DisconnectedProject> =>
+      this.#http.request({ method: 'POST', path: `/api/admin/projects/${segment(id)}/disconnect`, retry: true }, options),
+    /**
+     * A token to watch the project's debug events live: connect a centrifuge client to `websocketPath` on the
+     * service's origin with `token`; each publication on `channel` is `{events, dropped?}`.
+     */
+    debugFeed: (id: string, options?: CallOptions): Promise<DebugFeed> =>
+      this.#http.request({ method: 'POST', path: `/api/admin/projects/${segment(id)}/debug-feed`, retry: true }, options),
   };
 
   readonly keys = {

@@ -48,6 +48,8 @@ export type ApiKeyKind = Schemas['CreateKeyDto']['kind'];
 export type CreatedKey = Schemas['CreatedKeyDto'];
 export type AuditEntry = Schemas['AuditEntryView'];
 export type AuditPage = Schemas['AuditPageDto'];
+export type DisconnectedProject = Schemas['DisconnectedProjectDto'];
+export type DebugFeed = Schemas['DebugFeedDto'];
 export type PageQuery = NonNullable<paths['/api/admin/projects']['get']['parameters']['query']>;
 export type AuditQuery = NonNullable<paths['/api/admin/audit']['get']['parameters']['query']>;
 

@@ -15,12 +15,14 @@ import { ErrorResponseDto } from '../../http/error-response.dto';
 import { KeyView, ProjectView } from '../../domain/projects/project.views';
 import { ProjectsService } from '../../domain/projects/projects.service';
 import { LiveConnections } from '../../domain/live/live-connections';
+import { DebugFeed } from '../../domain/live/debug-feed';
 import { CLIENT_KEY_PURPOSE } from '../../domain/projects/api-key';
 import {
   CreateKeyDto,
   CreatedKeyDto,
   CreatedProjectDto,
   CreateProjectDto,
+  DebugFeedDto,
   DisconnectedProjectDto,
   KeyListDto,
   LiveProjectDto,
@@ -29,6 +31,9 @@ import {
   UpdateProjectDto,
 } from './dto/admin.dto';
 import { pageOf } from './pagination';
+
+/** Where browsers connect to the engine through this service (the realtime proxy's WebSocket path). */
+const REALTIME_WEBSOCKET_PATH = '/realtime/connection/websocket';
 
 /** Projects and their keys, for the dashboard: the same service and rules as the CLI, audited per admin key. */
 @ApiTags('admin')
@@ -39,6 +44,7 @@ export class AdminProjectsController {
   constructor(
     private readonly projects: ProjectsService,
     private readonly live: LiveConnections,
+    private readonly debug: DebugFeed,
   ) {}
 
   @Post()
@@ -77,6 +83,20 @@ export class AdminProjectsController {
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The engine has no `xshathra` namespace, or is not configured.' })
   disconnect(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<DisconnectedProjectDto> {
     return this.projects.disconnectProject(actor, id);
+  }
+
+  @Post(':id/debug-feed')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: DebugFeedDto,
+    description:
+      "Watch the project's debug events live (what the console's Debug page shows): connect to `websocketPath` with `token`; every publication on `channel` is `{events: [...], dropped?}`. Events flow, from every instance, only while someone watches. Never a token, key or payload.",
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The engine has no `xshathra` namespace, or is not configured.' })
+  async debugFeed(@Param('id') id: string): Promise<DebugFeedDto> {
+    const project = await this.projects.getProject(id);
+    return { ...(await this.debug.watcherToken(project.id)), websocketPath: REALTIME_WEBSOCKET_PATH };
   }
 
   /** Live counts for a page of projects in one engine call; null when the engine cannot say (never a failed listing). */

@@ -225,6 +225,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/projects/{id}/debug-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AdminProjectsController_debugFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/projects/{id}/disable": {
         parameters: {
             query?: never;
@@ -614,6 +630,25 @@ export interface components {
         DisconnectedProjectDto: {
             /** @description How many live connections of the project were closed. */
             disconnected: number;
+        };
+        DebugFeedDto: {
+            /** @description A connection token (JWT) for the engine, subscribed server-side to the project's debug channel only. Connect with it to `websocketPath`. */
+            token: string;
+            /**
+             * @description The channel whose publications are the debug events.
+             * @example xshathra:debug.0b6d…
+             */
+            channel: string;
+            /**
+             * @description Seconds until the token expires; ask again for a new one.
+             * @example 600
+             */
+            expiresInSeconds: number;
+            /**
+             * @description The engine's WebSocket endpoint on this service's origin.
+             * @example /realtime/connection/websocket
+             */
+            websocketPath: string;
         };
         UpdateProjectDto: {
             /**
@@ -1986,6 +2021,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DisconnectedProjectDto"];
+                };
+            };
+            /** @description An invalid body, id or query (see `error` and `details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No admin key, or not an active one (a project key never is), or a console session that has ended. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A change made with the session cookie from another origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many authentication attempts with unknown keys from this address (with `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The engine has no `xshathra` namespace, or is not configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AdminProjectsController_debugFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Watch the project's debug events live (what the console's Debug page shows): connect to `websocketPath` with `token`; every publication on `channel` is `{events: [...], dropped?}`. Events flow, from every instance, only while someone watches. Never a token, key or payload. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebugFeedDto"];
                 };
             };
             /** @description An invalid body, id or query (see `error` and `details`). */

@@ -110,6 +110,20 @@ export class DisconnectedProjectDto {
   @ApiProperty({ description: 'How many live connections of the project were closed.' }) disconnected: number;
 }
 
+export class DebugFeedDto {
+  @ApiProperty({
+    description:
+      "A connection token (JWT) for the engine, subscribed server-side to the project's debug channel only. Connect with it to `websocketPath`.",
+  })
+  token: string;
+  @ApiProperty({ example: 'xshathra:debug.0b6d…', description: 'The channel whose publications are the debug events.' })
+  channel: string;
+  @ApiProperty({ example: 600, description: 'Seconds until the token expires; ask again for a new one.' })
+  expiresInSeconds: number;
+  @ApiProperty({ example: '/realtime/connection/websocket', description: "The engine's WebSocket endpoint on this service's origin." })
+  websocketPath: string;
+}
+
 export class CreatedProjectDto {
   @ApiProperty() project: ProjectView;
   @ApiProperty({

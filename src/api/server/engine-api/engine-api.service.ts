@@ -4,6 +4,7 @@ import { EngineClient, type EngineApiMethod, type EngineResponse } from '../../.
 import { Metrics } from '../../../platform/metrics/metrics';
 import { assertChannelsAllowed } from '../../../domain/access/channel-access';
 import { engineChannelGlobs } from '../../../domain/channels/engine-channel-globs';
+import { DebugFeed } from '../../../domain/live/debug-feed';
 
 /** The most channels one listing returns; `truncated: true` says there were more (the first by name are kept). */
 export const MAX_LISTED_CHANNELS = 1000;
@@ -18,6 +19,7 @@ export class EngineApiService {
   constructor(
     private readonly engine: EngineClient,
     private readonly metrics: Metrics,
+    private readonly debug: DebugFeed,
   ) {}
 
   /** `rawBody` is forwarded byte for byte, once `channel` (read from exactly those bytes) is the project's. */
@@ -25,6 +27,7 @@ export class EngineApiService {
     assertChannelsAllowed(project, [channel]);
     const answer = await this.engine.publish(rawBody);
     this.metrics.published(project.projectSlug);
+    if (this.debug.isWatched(project.projectId)) this.debug.record(project.projectId, { type: 'publish', channel, bytes: rawBody.length });
     return answer;
   }
 
@@ -33,6 +36,8 @@ export class EngineApiService {
     assertChannelsAllowed(project, channels);
     const answer = await this.engine.api('broadcast', rawBody);
     this.metrics.published(project.projectSlug);
+    if (this.debug.isWatched(project.projectId))
+      this.debug.record(project.projectId, { type: 'broadcast', channels, bytes: rawBody.length });
     return answer;
   }
 

@@ -1,14 +1,13 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
-import { Inject, Injectable, OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { AuthenticatedProject } from '../../../domain/access/key-check';
-import { tokensConfig, type TokensConfig } from '../../../platform/config/app.config';
 import { Clock } from '../../../platform/clock';
+import { TokenSigner } from '../../../platform/engine/token-signer';
 import { Metrics } from '../../../platform/metrics/metrics';
 import { assertChannelsAllowed } from '../../../domain/access/channel-access';
 import { connectionMeta } from '../../../domain/channels/connection-meta';
 import { controlChannel } from '../../../domain/channels/control-channel';
 import { ControlChannelProbe } from '../../../domain/live/control-channel-probe';
+import { DebugFeed } from '../../../domain/live/debug-feed';
 import { buildConnectionClaims, buildSubscriptionClaims, effectiveTtl } from './claims';
 import { CreateSubscriptionTokenDto, SubscriptionTokenResponseDto } from './dto/create-subscription-token.dto';
 import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
@@ -16,26 +15,21 @@ import { CreateTokenDto, TokenResponseDto } from './dto/create-token.dto';
 /** Signs HS256 JWTs for Centrifugo with the deployment's HMAC secret, for channels inside the project's policy. */
 @Injectable()
 export class TokensService implements OnApplicationBootstrap {
-  /**
-   * The secret as a key object, made once: given a string, jsonwebtoken first tries (and fails) to parse it as
-   * a private key and then builds a secret key, on every call: about a tenth of the token route's time
-   * (bench/findings.md).
-   */
-  private readonly signingKey?: KeyObject;
-
   constructor(
-    private readonly jwt: JwtService,
+    private readonly signer: TokenSigner,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly controlChannel: ControlChannelProbe,
-    @Inject(tokensConfig.KEY) config: TokensConfig,
-  ) {
-    if (config.tokenHmacSecret) this.signingKey = createSecretKey(Buffer.from(config.tokenHmacSecret, 'utf8'));
-  }
+    private readonly debug: DebugFeed,
+  ) {}
 
-  /** The server mints tokens: it keeps asking whether the engine has the control channel's namespace. */
+  /**
+   * The server mints tokens: it keeps asking whether the engine has the control channel's namespace, and
+   * which projects a console watches.
+   */
   onApplicationBootstrap(): void {
     this.controlChannel.watch();
+    this.debug.watch();
   }
 
   /**
@@ -46,26 +40,20 @@ export class TokensService implements OnApplicationBootstrap {
     assertChannelsAllowed(project, request.channels ?? []);
     const channels = this.controlChannel.available ? [...(request.channels ?? []), controlChannel(project.projectId)] : request.channels;
     const claims = buildConnectionClaims({ ...request, channels }, connectionMeta(project.projectId, project.keyId), this.clock.now());
-    const token = this.sign(claims);
+    const token = this.signer.sign(claims);
     this.metrics.tokenMinted(project.projectSlug, 'connection');
+    if (this.debug.isWatched(project.projectId))
+      this.debug.record(project.projectId, { type: 'connection-token', user: request.userId, channels: request.channels ?? [] });
     return { token, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
   }
 
   createSubscriptionToken(project: AuthenticatedProject, request: CreateSubscriptionTokenDto): SubscriptionTokenResponseDto {
     assertChannelsAllowed(project, [request.channel]);
     const claims = buildSubscriptionClaims(request, this.clock.now());
-    const token = this.sign(claims);
+    const token = this.signer.sign(claims);
     this.metrics.tokenMinted(project.projectSlug, 'subscription');
+    if (this.debug.isWatched(project.projectId))
+      this.debug.record(project.projectId, { type: 'subscription-token', user: request.userId, channel: request.channel });
     return { token, channel: request.channel, expiresInSeconds: effectiveTtl(request.ttlSeconds) };
-  }
-
-  /** HMAC signing is a few microseconds of CPU: done synchronously, without the async variant's stream machinery. */
-  private sign(claims: object): string {
-    if (!this.signingKey) {
-      throw new ServiceUnavailableException(
-        'Token signing is not configured: set CENTRIFUGO_TOKEN_HMAC_SECRET_KEY (or the legacy CENTRIFUGO_TOKEN_HMAC_SECRET).',
-      );
-    }
-    return this.jwt.sign(claims, { privateKey: this.signingKey, algorithm: 'HS256' });
   }
 }
