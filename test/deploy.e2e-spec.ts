@@ -185,13 +185,16 @@ describe('deployment files', () => {
     expect(nginx).toContain('server centrifugo:8000;');
   });
 
-  it("route only the engine's client endpoints to it at the edge", () => {
-    const engineIngress = find('Ingress', 'xshathra-realtime-engine');
+  it("route the engine's client endpoints through the app's guarded proxy, with long timeouts, and nothing else of the engine", () => {
+    const engineIngress = find('Ingress', 'xshathra-realtime-connections');
     const [path] = engineIngress.spec.rules[0].http.paths;
+    expect(path.backend.service.name).toBe('xshathra-app');
+    expect(engineIngress.metadata.annotations['nginx.ingress.kubernetes.io/rewrite-target']).toBeUndefined();
     const pattern = new RegExp(`^${path.path}$`);
     expect(pattern.test('/realtime/connection/websocket')).toBe(true);
     expect(pattern.test('/realtime/emulation')).toBe(true);
-    expect(nginx).toMatch(/location = \/realtime\/emulation \{\s*proxy_pass http:\/\/xshathra_engine\/emulation;/);
+    expect(nginx).toMatch(/location = \/realtime\/emulation \{\s*proxy_pass http:\/\/xshathra_app;/);
+    expect(nginx).toMatch(/location \/realtime\/connection\/ \{\s*proxy_pass http:\/\/xshathra_app;/);
     for (const hidden of ['/realtime/api/publish', '/realtime/admin', '/realtime/metrics', '/realtime/health'])
       expect(pattern.test(hidden)).toBe(false);
     // The app's routes at the edge: its public paths, and never the engine-only /internal/ (Kubernetes Prefix
@@ -219,7 +222,7 @@ describe('deployment files', () => {
     expect(nginx).toMatch(/location ~\* \^\/\(internal\|metrics\)\(\/\|\$\) \{\s*return 404;\s*\}/);
     // A client's own X-Forwarded-For is never passed on as if nginx had seen it.
     expect(nginx).not.toMatch(/X-Forwarded-For \$proxy_add_x_forwarded_for/);
-    expect(nginx.match(/proxy_set_header X-Forwarded-For \$remote_addr;/g)).toHaveLength(2);
+    expect(nginx.match(/proxy_set_header X-Forwarded-For \$remote_addr;/g)).toHaveLength(3);
     expect(Number(engineIngress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThan(25);
     expect(nginx).toMatch(/location \/realtime\/connection\/ \{[^}]*proxy_set_header Upgrade \$http_upgrade;[^}]*proxy_read_timeout 60s;/);
   });

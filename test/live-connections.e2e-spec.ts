@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Centrifuge } from 'centrifuge';
+import { Writer } from 'protobufjs/minimal';
 import request from 'supertest';
+import WebSocket from 'ws';
 import { ControlChannelProbe } from '../src/domain/live/control-channel-probe';
 import { freePort } from '../src/platform/ports';
 import { createProject, createTestApp } from './support/app';
@@ -44,6 +46,11 @@ describeWithEngine('live connections of a project', () => {
     const connected = nextEvent<{ client: string }>(client, 'connected');
     client.connect();
     return { client, clientId: (await connected).client };
+  }
+
+  /** The project's live connections, as the engine counts them (presence is immediate on one node). */
+  async function expectCount(key: string, connections: number) {
+    expect((await server(key, 'connections').expect(200)).body.connections).toBe(connections);
   }
 
   /** The client is closed with this code, and still closed a while later (it does not come back). */
@@ -166,6 +173,67 @@ describeWithEngine('live connections of a project', () => {
       expect((await unsubscribed).code).toBeGreaterThanOrEqual(100);
     });
 
+    /** A raw client of the JSON protocol through /realtime: sends `frames` after its connect, says how it was closed. */
+    async function rawClient(token: string, frames: (ws: WebSocket) => void) {
+      const { port } = app.getHttpServer().address() as { port: number };
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/realtime/connection/websocket`);
+      const replies: Array<Record<string, unknown>> = [];
+      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+        ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      );
+      ws.on('message', (data: Buffer) => {
+        for (const line of data.toString().split('\n').filter(Boolean)) {
+          if (line === '{}') ws.send('{}');
+          else replies.push(JSON.parse(line));
+        }
+      });
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.send(JSON.stringify({ id: 1, connect: { token } }));
+      for (let i = 0; i < 50 && !replies.some((reply) => reply.id === 1); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(replies.find((reply) => reply.id === 1)).toMatchObject({ connect: expect.any(Object) });
+      frames(ws);
+      return { ws, replies, closed };
+    }
+
+    it('closes a client that tries to leave its control channel (with the terminal 4503): no connection lives uncounted', async () => {
+      const project = await createProject(app, 'Leaver', null);
+      const control = `xshathra:project.${project.projectId}`;
+      const token = (await server(project.serverApiKey, 'token', { userId: 'leaver', channels: [`public:${project.slug}.a`] }).expect(200))
+        .body.token;
+      const attempts: Array<(ws: WebSocket) => void> = [
+        (ws) => ws.send(JSON.stringify({ id: 2, unsubscribe: { channel: control } })),
+        // Hidden after an ordinary command in the same message, and with its keys in another case.
+        (ws) => ws.send(`{"id":2,"unsubscribe":{"channel":"public:${project.slug}.a"}}\n{"id":3,"UNSUBSCRIBE":{"Channel":"${control}"}}`),
+        // As a binary message (read as protobuf too): field 6 (unsubscribe) holding field 1 (channel).
+        (ws) => ws.send(protobufUnsubscribe(control)),
+      ];
+      for (const attempt of attempts) {
+        const { closed, replies } = await rawClient(token, attempt);
+        expect(await closed).toEqual({ code: 4503, reason: 'the control channel cannot be left' });
+        // The engine never got the message: nothing after the connect was answered.
+        expect(replies.filter((reply) => reply.id !== 1)).toEqual([]);
+        await expectCount(project.serverApiKey, 0);
+      }
+      // Leaving an ordinary channel is untouched, and the connection stays counted.
+      const { ws, replies } = await rawClient(token, (socket) =>
+        socket.send(JSON.stringify({ id: 2, unsubscribe: { channel: `public:${project.slug}.a` } })),
+      );
+      for (let i = 0; i < 50 && !replies.some((reply) => reply.id === 2); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(replies.find((reply) => reply.id === 2)).toEqual({ id: 2, unsubscribe: {} });
+      await expectCount(project.serverApiKey, 1);
+      ws.close();
+    });
+
+    it("refuses an emulation request (the HTTP fallbacks' commands) that would leave the control channel", async () => {
+      const project = await createProject(app, 'Emulated leaver', null);
+      const control = `xshathra:project.${project.projectId}`;
+      const emulate = (data: unknown) =>
+        http().post('/realtime/emulation').set('Content-Type', 'application/json').send({ session: 's', node: 'n', data });
+      const refused = await emulate(JSON.stringify({ id: 2, unsubscribe: { channel: control } })).expect(403);
+      expect(refused.body.error).toContain('reserved "xshathra" namespace');
+      await http().post('/realtime/emulation').set('Content-Type', 'application/octet-stream').send(Buffer.from('{"id":')).expect(400);
+    });
+
     it('cannot be given as a pattern', async () => {
       const answer = await admin('post', '/projects')
         .send({ name: 'Reserved pattern', channels: ['xshathra:*'] })
@@ -220,3 +288,16 @@ describeWithEngine('live connections on an engine without the namespace', () => 
     expect(ready.details.liveConnections).toMatchObject({ status: 'up', namespace: 'missing' });
   });
 });
+
+/** One protobuf Command (varint-delimited): id 2, unsubscribe (field 6) from `channel` (its field 1). */
+function protobufUnsubscribe(channel: string): Buffer {
+  const writer = Writer.create().fork();
+  writer.uint32((1 << 3) | 0).uint32(2);
+  writer
+    .uint32((6 << 3) | 2)
+    .fork()
+    .uint32((1 << 3) | 2)
+    .string(channel)
+    .ldelim();
+  return Buffer.from(writer.ldelim().finish());
+}

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import WebSocket from 'ws';
 import { CLI_ACTOR } from '../src/domain/audit/actor';
 import { ProjectsService } from '../src/domain/projects/projects.service';
 import { freePort } from '../src/platform/ports';
@@ -68,7 +69,7 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
         body: JSON.stringify(body),
       });
 
-    it('sends the API to the app and WebSockets straight to the engine', async () => {
+    it('sends the API to the app, and WebSockets through its guarded proxy to the engine', async () => {
       const { token } = (await (await post('/api/realtime/token', { userId: 'nina' })).json()) as { token: string };
       const client = clients.create(`ws://127.0.0.1:${new URL(origin).port}/realtime/connection/websocket`, {
         token,
@@ -82,6 +83,17 @@ describeWithEngine('deploy/nginx.conf in front of the app and the engine', () =>
       const received = nextEvent(subscription, 'publication');
       expect((await post('/api/realtime/publish', { channel: 'public:nginx', data: { via: 'nginx' } })).status).toBe(200);
       expect((await received).data).toEqual({ via: 'nginx' });
+      // The app's proxy is on the way: a client that tries to leave its control channel is closed.
+      const { id } = (await (await fetch(`${origin}/api/realtime/project`, { headers: { Authorization: auth } })).json()) as { id: string };
+      const raw = new WebSocket(`ws://127.0.0.1:${new URL(origin).port}/realtime/connection/websocket`, {
+        headers: { Origin: ALLOWED_ORIGIN },
+      });
+      const closed = new Promise<number>((resolve) => raw.on('close', (code) => resolve(code)));
+      raw.on('open', () => raw.send(JSON.stringify({ id: 1, connect: { token } })));
+      raw.on('message', (data: Buffer) => {
+        if (data.toString().includes('"id":1')) raw.send(JSON.stringify({ id: 2, unsubscribe: { channel: `xshathra:project.${id}` } }));
+      });
+      expect(await closed).toBe(4503);
     });
 
     it('serves the engine health at /realtime/health and keeps the engine API private', async () => {

@@ -1,7 +1,7 @@
 import { Agent, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { raw, type NextFunction, type Request, type Response } from 'express';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import proxyAddr from 'proxy-addr';
 import { errorBody } from '../../http/error-body';
@@ -9,6 +9,8 @@ import { engineFailure } from '../../platform/engine/engine-failure';
 import { forwardedHeaders, trustFunction, type TrustFunction } from '../../http/trust-proxy';
 import { engineConfig, type EngineConfig } from '../../platform/config/app.config';
 import { Metrics } from '../../platform/metrics/metrics';
+import { checkEmulationBody } from './client-commands';
+import { guardClientCommands } from './command-guard';
 import { ConnectionSlots } from './connection-slots';
 import { fileLimitWarning } from './file-limit';
 import { engineFacingPath } from './realtime-paths';
@@ -21,6 +23,8 @@ const PROXY_TIMEOUT_MS = 60_000;
 const UPGRADE_TIMEOUT_MS = 10_000;
 /** What a client refused at a connection cap is told to wait: slots free up as connections close. */
 const RETRY_AFTER_SECONDS = 5;
+/** Emulation requests carry a few commands; Centrifugo's own default limit is 64 KiB. */
+const MAX_EMULATION_BODY = '1mb';
 /** Credentials meant for us (or for another site on this origin), and client claims about earlier hops. */
 const HEADERS_NOT_PASSED_ON = [
   'authorization',
@@ -51,6 +55,10 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   private readonly slots: ConnectionSlots;
   private readonly trust: TrustFunction;
   private readonly healthTimeoutMs: number;
+  /** The client socket of each proxied WebSocket, by its engine socket (http-proxy's `open` names only the latter). */
+  private readonly clientOf = new WeakMap<Socket, Socket>();
+  /** Reads an emulation request's body whole, so that its commands are checked before it goes on. */
+  private readonly readEmulationBody = raw({ type: () => true, limit: MAX_EMULATION_BODY });
 
   constructor(
     @Inject(engineConfig.KEY) config: EngineConfig,
@@ -81,9 +89,16 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
       on: {
         proxyReq: (proxyReq, req) => {
           this.passOn(proxyReq, req);
+          passOnReadBody(proxyReq, req);
           limitTime(proxyReq, this.timeoutFor(req));
         },
-        proxyReqWs: (proxyReq, req) => this.passOn(proxyReq, req),
+        proxyReqWs: (proxyReq, req, socket) => {
+          this.passOn(proxyReq, req);
+          // No compression through the proxy: CommandGuard reads the client's frames as they are.
+          proxyReq.removeHeader('sec-websocket-extensions');
+          proxyReq.once('upgrade', (_response, engineSocket: Socket) => this.clientOf.set(engineSocket, socket));
+        },
+        open: (engineSocket) => this.guard(engineSocket),
         error: (error, req, res) => this.onProxyError(error, req, res),
       },
     });
@@ -105,8 +120,47 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
       res.once('close', slot);
     }
     // Errors were answered by onProxyError; only "not for me" continues to the next handler.
-    void this.proxy(req, res, (error?: unknown) => (error ? undefined : next()));
+    const forward = () => void this.proxy!(req, res, (error?: unknown) => (error ? undefined : next()));
+    if (path === '/emulation') return this.checkEmulation(req, res, forward);
+    forward();
   };
+
+  /**
+   * The HTTP-streaming and SSE fallbacks send their commands here: one that would leave the control channel
+   * is refused (403) before it reaches the engine, as CommandGuard refuses it on a WebSocket.
+   */
+  private checkEmulation(req: Request, res: Response, forward: () => void): void {
+    this.readEmulationBody(req, res, (error?: unknown) => {
+      if (error) {
+        const { status, message } = error as { status?: number; message?: string };
+        return sendError(
+          res,
+          status && status >= 400 && status < 500 ? status : 400,
+          `The emulation request could not be read: ${message}.`,
+        );
+      }
+      const verdict = checkEmulationBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      if (verdict === 'reserved') {
+        this.logger.warn(`Refused an emulation request from ${req.ip}: it would unsubscribe a client from its control channel`);
+        return sendError(
+          res,
+          403,
+          'A client cannot unsubscribe from a channel of the reserved "xshathra" namespace (its control channel).',
+        );
+      }
+      if (verdict === 'malformed') return sendError(res, 400, "The emulation request holds commands in neither of the engine's protocols.");
+      forward();
+    });
+  }
+
+  /** Once the engine accepted a WebSocket, the client's frames go through a CommandGuard on their way to it. */
+  private guard(engineSocket: Socket): void {
+    const client = this.clientOf.get(engineSocket);
+    if (!client) return;
+    guardClientCommands(client, engineSocket, (reason) =>
+      this.logger.warn(`Closed a realtime connection from ${client.remoteAddress}: ${reason}`),
+    );
+  }
 
   /** The server's `upgrade` listener, wired explicitly in setupApp. */
   readonly handleUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
@@ -171,6 +225,15 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
     if (res.bytesWritten === 0 && res.writable) refuseUpgrade(res, 502, 'Bad Gateway');
     else res.destroy();
   }
+}
+
+/** A body read before proxying (an emulation request's) is written to the engine as it was read. */
+function passOnReadBody(proxyReq: ClientRequest, req: IncomingMessage): void {
+  const body = (req as Request).body as unknown;
+  if (!Buffer.isBuffer(body)) return;
+  proxyReq.removeHeader('transfer-encoding');
+  proxyReq.setHeader('content-length', body.length);
+  proxyReq.write(body);
 }
 
 function queryOf(url: string): string {

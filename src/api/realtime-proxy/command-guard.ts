@@ -1,0 +1,81 @@
+import type { Socket } from 'node:net';
+import { Transform, type TransformCallback, type Writable } from 'node:stream';
+import * as ws from 'ws';
+import { checkCommands, type CommandsVerdict } from './client-commands';
+
+/** `ws` exports its frame parser and frame builder, which its type definitions leave out. */
+const { Receiver, Sender } = ws as unknown as {
+  Receiver: new (options: { isServer: boolean; maxPayload: number; skipUTF8Validation: boolean }) => Writable;
+  Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
+};
+
+/**
+ * The largest client message read whole (Centrifugo's own default limit is 64 KiB): a bigger one closes the
+ * connection rather than make this process hold it.
+ */
+const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
+
+/** Centrifugo's close codes: 4500–4999 are terminal (the client does not reconnect), like its own 3501. */
+export const CLOSE = {
+  reserved: { code: 4503, reason: 'the control channel cannot be left' },
+  malformed: { code: 3501, reason: 'bad request' },
+} as const;
+
+/**
+ * Sits on a proxied WebSocket between the client and the engine, reading the client's frames (with `ws`'s own
+ * frame parser) before they are passed on unchanged. A message that would unsubscribe the client from a channel
+ * of the reserved namespace, or that no protocol can read, is not passed on: the client gets a close frame
+ * with a terminal code and both sides are closed. The engine's frames to the client are never read.
+ */
+export class CommandGuard extends Transform {
+  private readonly receiver = new Receiver({ isServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, skipUTF8Validation: true });
+  private verdict: CommandsVerdict = 'ok';
+  /** After the client's close frame the engine ends the connection; what follows is passed on unread. */
+  private closing = false;
+
+  constructor(private readonly onRefused: (close: (typeof CLOSE)[keyof typeof CLOSE]) => void) {
+    super();
+    this.receiver.on('message', (data: Buffer | Buffer[] | ArrayBuffer) => {
+      if (this.verdict === 'ok') this.verdict = checkCommands(asBuffer(data));
+    });
+    this.receiver.on('conclude', () => (this.closing = true));
+    this.receiver.on('error', () => {
+      if (this.verdict === 'ok') this.verdict = 'malformed';
+    });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.closing) return done(null, chunk);
+    // The parser unmasks payloads in place: it gets a copy, and the engine the bytes as the client sent them.
+    // It emits its events synchronously (no compression is negotiated through the proxy).
+    this.receiver.write(Buffer.from(chunk));
+    if (this.verdict === 'ok') return done(null, chunk);
+    done();
+    this.onRefused(CLOSE[this.verdict]);
+  }
+}
+
+/**
+ * Routes the client's bytes through a CommandGuard (http-proxy has just piped them straight to the engine),
+ * and on a refusal sends the client a close frame and closes both sockets.
+ */
+export function guardClientCommands(client: Socket, engine: Socket, onRefused: (reason: string) => void): void {
+  let refused = false;
+  const guard = new CommandGuard((close) => {
+    if (refused) return;
+    refused = true;
+    onRefused(close.reason);
+    client.unpipe(guard);
+    engine.unpipe(client);
+    engine.destroy();
+    const payload = Buffer.concat([Buffer.from([close.code >> 8, close.code & 0xff]), Buffer.from(close.reason)]);
+    client.end(Buffer.concat(Sender.frame(payload, { fin: true, rsv1: false, opcode: 0x08, mask: false, readOnly: false })));
+  });
+  client.unpipe(engine);
+  client.pipe(guard).pipe(engine);
+}
+
+function asBuffer(data: Buffer | Buffer[] | ArrayBuffer): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
