@@ -254,6 +254,7 @@ describe('admin API (/api/admin)', () => {
         'GET /api/admin/projects/{id}/keys',
         'PATCH /api/admin/projects/{id}',
         'POST /api/admin/projects',
+        'POST /api/admin/projects/{id}/debug-feed',
         'POST /api/admin/projects/{id}/disable',
         'POST /api/admin/projects/{id}/disconnect',
         'POST /api/admin/projects/{id}/enable',

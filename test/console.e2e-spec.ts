@@ -288,6 +288,9 @@ describeWithEngine('the console in a real browser', () => {
 
       await page.getByRole('link', { name: 'Projects', exact: true }).click();
       await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+      // Oldest first, 20 a page: other specs share this database, so the new project may be on a later page.
+      const next = page.getByRole('button', { name: 'Next page' });
+      while (!(await page.getByRole('link', { name }).isVisible()) && (await next.isEnabled())) await next.click();
       await page.getByRole('link', { name }).waitFor();
       await checkPage('projects');
 
