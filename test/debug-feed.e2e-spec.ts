@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Centrifuge } from 'centrifuge';
 import request from 'supertest';
@@ -9,6 +8,7 @@ import type { DebugBatch } from '../src/domain/live/debug-events';
 import { freePort } from '../src/platform/ports';
 import { createProject, createTestApp, TEST_SECRET } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, type TestEngine } from './support/engine';
+import { signHs256 } from './support/jwt';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
 
 type Event = DebugBatch['events'][number];
@@ -74,7 +74,7 @@ describeWithEngine('the debug feed of a project', () => {
     const project = await createProject(appA, 'Unwatched feed', null);
     // A connection of the debug channel alone, made with the deployment's secret: it is not a watcher.
     const now = Math.floor(Date.now() / 1000);
-    const spy = await connect(hs256({ sub: 'spy', iat: now, exp: now + 60, channels: [debugChannel(project.projectId)] }));
+    const spy = await connect(signHs256({ sub: 'spy', iat: now, exp: now + 60, channels: [debugChannel(project.projectId)] }, TEST_SECRET));
     const seen = collect(spy);
     for (const app of [appA, appB]) {
       await server(app, project.serverApiKey, 'token', { userId: 'u1' }).expect(200);
@@ -162,10 +162,3 @@ describeWithEngine('the debug feed of a project', () => {
       .expect(401);
   });
 });
-
-/** An HS256 JWT signed with the test deployment's secret (what only the operator could make). */
-function hs256(claims: object): string {
-  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
-  return `${unsigned}.${createHmac('sha256', TEST_SECRET).update(unsigned).digest('base64url')}`;
-}
