@@ -108,7 +108,7 @@ describe('the request log and the request metrics (exact content)', () => {
   const linesOf = (requestId: string) =>
     lines
       .filter((line) => line.req?.id === requestId)
-      .map((line) => {
+      .map((line): Record<string, unknown> => {
         const { time, pid, hostname, responseTime, ...content } = line;
         expect(typeof time).toBe('number');
         expect(typeof pid).toBe('number');

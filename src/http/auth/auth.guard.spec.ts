@@ -1,7 +1,6 @@
 import { ACME_PROJECT } from '../../../test/support/acme-project';
 import { Logger, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { PinoLogger } from 'nestjs-pino';
 import { ManualClock } from '../../../test/support/manual-clock';
 import type { AdminSessions } from '../../domain/admin-keys/admin-sessions';
 import type { AdminKeyAuthenticator } from '../../domain/access/admin-key.authenticator';
@@ -49,17 +48,8 @@ describe('AuthGuard', () => {
       },
     } as unknown as ApiKeyAuthenticator;
     const adminKeys = { isKnownValid: () => false, check: () => Promise.resolve(undefined) } as unknown as AdminKeyAuthenticator;
-    const requestLog = { assign: () => undefined } as unknown as PinoLogger;
     const sessions = { touch: () => Promise.resolve(undefined) } as unknown as AdminSessions;
-    guard = new AuthGuard(
-      new Reflector(),
-      authenticator,
-      adminKeys,
-      new AuthFailureLimiter(storage, clock, config),
-      requestLog,
-      config,
-      sessions,
-    );
+    guard = new AuthGuard(new Reflector(), authenticator, adminKeys, new AuthFailureLimiter(storage, clock, config), config, sessions);
   });
   afterEach(() => storage.close());
 

@@ -9,13 +9,13 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { PinoLogger } from 'nestjs-pino';
 import { AdminKeyAuthenticator } from '../../domain/access/admin-key.authenticator';
 import { authConfig, type AuthConfig } from '../../platform/config/app.config';
 import { parseAuthorizationHeader } from './authorization-header';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { ApiKeyAuthenticator } from '../../domain/access/api-key.authenticator';
 import type { AuthenticatedRequest, Caller } from '../authenticated-request';
+import { currentRequest } from '../request-context';
 import { ENGINE_PROXY_SECRET_HEADER, isSharedSecret } from './shared-secret';
 import { ROUTE_CALLER, type RouteCaller } from './route-access';
 import { AdminSessions } from '../../domain/admin-keys/admin-sessions';
@@ -48,7 +48,6 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly adminKeys: AdminKeyAuthenticator,
     private readonly failures: AuthFailureLimiter,
-    private readonly requestLog: PinoLogger,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     private readonly sessions: AdminSessions,
   ) {}
@@ -97,7 +96,7 @@ export class AuthGuard implements CanActivate {
       throw new UnauthorizedException(INVALID_KEY_MESSAGE);
     }
     // Every later log line of this request says whose it was (ids only, never the key).
-    this.requestLog.assign({ projectId: check.project.projectId, keyId: check.project.keyId });
+    currentRequest()?.assignCaller({ projectId: check.project.projectId, keyId: check.project.keyId });
     return { kind: 'project', project: check.project };
   }
 
@@ -110,7 +109,7 @@ export class AuthGuard implements CanActivate {
     const sessionId = request.headers.authorization ? undefined : readSessionCookie(request);
     if (sessionId !== undefined) return this.identifySession(request, sessionId, address);
     const adminKeyId = await this.verifyAdminKey(parseAuthorizationHeader(request.headers.authorization), address);
-    this.requestLog.assign({ adminKeyId });
+    currentRequest()?.assignCaller({ adminKeyId });
     return { kind: 'admin', adminKeyId };
   }
 
@@ -138,7 +137,7 @@ export class AuthGuard implements CanActivate {
       await this.failures.countAttempt(address);
       throw new UnauthorizedException(SESSION_ENDED_MESSAGE);
     }
-    this.requestLog.assign({ adminKeyId: holder.adminKeyId });
+    currentRequest()?.assignCaller({ adminKeyId: holder.adminKeyId });
     return { kind: 'admin', adminKeyId: holder.adminKeyId, session: { sessionId, ...holder } };
   }
 
