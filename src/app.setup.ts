@@ -11,7 +11,6 @@ import { AuthGuard } from './http/auth/auth.guard';
 import { AuthModule } from './http/auth/auth.module';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { loggerParams } from './http/logging';
-import { ProjectRateLimitGuard } from './http/rate-limit/project-rate-limit.guard';
 import { RequestTracking } from './http/request-tracking';
 import { securityHeaders } from './http/security-headers';
 import { limitSlowClients } from './http/server-limits';
@@ -34,7 +33,8 @@ import { httpConfig, type HttpConfig } from './platform/config/app.config';
  *  5. (nestjs-pino: the logger Nest logs through; it mounts no middleware of its own.)
  *  6. The /realtime proxy, before the body is read, so that bodies meant for the engine pass untouched.
  *  7. The body: JSON only, UTF-8 only, BODY_LIMIT_BYTES at most (415/400/413).
- *  8. Guards: AuthGuard (who is calling, from the route's decorator), then the project's rate limit.
+ *  8. The guard: AuthGuard (who is calling, from the route's decorator), which also counts the project's rate
+ *     limit once it knows the project.
  *  9. The validation pipe (DTOs; unknown fields are 400).
  * 10. The exception filter: every error in one shape, `{statusCode, error}`.
  */
@@ -50,9 +50,8 @@ import { httpConfig, type HttpConfig } from './platform/config/app.config';
   providers: [
     RequestTracking,
     ShutdownDrain,
-    // In this order: the rate limit counts per project, which AuthGuard establishes.
+    // Who is calling, and (for a project) its rate limit, counted in the same step.
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useClass: ProjectRateLimitGuard },
   ],
   exports: [RequestTracking, ShutdownDrain],
 })

@@ -13,6 +13,7 @@ import { AdminKeyAuthenticator } from '../../domain/access/admin-key.authenticat
 import { authConfig, type AuthConfig } from '../../platform/config/app.config';
 import { parseAuthorizationHeader } from './authorization-header';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
+import { ProjectRateLimit } from '../rate-limit/project-rate-limit';
 import { ApiKeyAuthenticator } from '../../domain/access/api-key.authenticator';
 import type { AuthenticatedRequest, Caller } from '../authenticated-request';
 import { currentRequest } from '../request-context';
@@ -50,14 +51,27 @@ export class AuthGuard implements CanActivate {
     private readonly failures: AuthFailureLimiter,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     private readonly sessions: AdminSessions,
+    private readonly projectRateLimit: ProjectRateLimit,
   ) {}
 
+  /** Each handler's @CallableBy, read once: route metadata does not change while the app runs. */
+  private readonly routeCallers = new WeakMap<object, RouteCaller>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const routeCaller =
-      this.reflector.getAllAndOverride<RouteCaller>(ROUTE_CALLER, [context.getHandler(), context.getClass()]) ?? 'server-key';
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.caller = await this.identify(routeCaller, request);
+    request.caller = await this.identify(this.routeCallerOf(context), request);
+    if (request.caller.kind === 'project') await this.projectRateLimit.count(request.caller.project, context.switchToHttp().getResponse());
     return true;
+  }
+
+  private routeCallerOf(context: ExecutionContext): RouteCaller {
+    const handler = context.getHandler();
+    let routeCaller = this.routeCallers.get(handler);
+    if (routeCaller === undefined) {
+      routeCaller = this.reflector.getAllAndOverride<RouteCaller>(ROUTE_CALLER, [handler, context.getClass()]) ?? 'server-key';
+      this.routeCallers.set(handler, routeCaller);
+    }
+    return routeCaller;
   }
 
   private identify(routeCaller: RouteCaller, request: AuthenticatedRequest): Promise<Caller> {

@@ -12,6 +12,7 @@ import { AllExceptionsFilter } from '../../../http/all-exceptions.filter';
 import { StrictValidationPipe } from '../../../http/validation';
 import { authConfig } from '../../../platform/config/app.config';
 import { parseEnv } from '../../../platform/config/env.parser';
+import { ProjectRateLimit } from '../../../http/rate-limit/project-rate-limit';
 import { AuthFailureLimiter } from '../../../http/rate-limit/auth-failure-limiter';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
@@ -44,6 +45,7 @@ describe('TokensController (real pipe and guard, stubbed service)', () => {
         { provide: AuthFailureLimiter, useValue: { assertNotBlocked: () => undefined, countAttempt: () => Promise.resolve() } },
         { provide: authConfig.KEY, useValue: parseEnv({}) },
         { provide: AdminSessions, useValue: { touch: () => Promise.resolve(undefined) } },
+        { provide: ProjectRateLimit, useValue: { count: () => Promise.resolve() } },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     }).compile();
