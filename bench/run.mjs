@@ -5,8 +5,9 @@
 //   BENCH_ROUNDS (3), BENCH_SECONDS (6), BENCH_CONNECTIONS (64), the FANOUT_* settings of bench/fanout.mjs;
 //   DATABASE_URL, else the embedded database.
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { runFanout } from './fanout.mjs';
 import { runLiveCost } from './live-cost.mjs';
 import { hotPaths, loadOnce, PUBLISH_BODY, TOKEN_BODY } from './load.mjs';
@@ -93,7 +94,7 @@ async function main() {
   process.stdout.write(liveCost.table + '\n');
   writeFileSync(
     new URL('../docs/performance.md', import.meta.url),
-    `${http.markdown}\n${fanout.markdown}\n${liveCost.markdown}\n${FINDINGS_LINK}`,
+    `${http.markdown}\n${stagesAndSoak()}\n${fanout.markdown}\n${liveCost.markdown}\n${FINDINGS_LINK}`,
   );
   process.stdout.write('\nWrote docs/performance.md\n');
 }
@@ -105,6 +106,19 @@ What the profiles and experiments showed, what changed because of them, the targ
 and what bounds each ratio above: [bench/findings.md](../bench/findings.md). CPU profiles: [profiles/](profiles/)
 (\`npm run bench:profile -- token|publish|fanout <label>\`; see [development.md](development.md#profiling-and-benchmarks)).
 `;
+
+/**
+ * The per-stage budget and the memory soak, as their own benches last wrote them (`npm run bench:stages`,
+ * `npm run bench:soak`: the soak alone takes 5 minutes), with their headings one level down.
+ */
+export function stagesAndSoak() {
+  const section = (file) => {
+    const url = new URL(`../docs/${file}`, import.meta.url);
+    if (!existsSync(url)) return `(not measured yet: docs/${file})\n`;
+    return readFileSync(url, 'utf8').replace(/^# /, '## ').replace(/\n## /g, '\n### ');
+  };
+  return `${section('stages.md')}\n${section('soak.md')}`;
+}
 
 /** The baselines in a process of their own (bench/baselines.mjs). */
 async function startBaselines(settings) {
@@ -164,7 +178,9 @@ ${table}
   return { table, markdown };
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error?.stack ?? error}\n`);
-  process.exit(1);
-});
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    process.stderr.write(`${error?.stack ?? error}\n`);
+    process.exit(1);
+  });
+}

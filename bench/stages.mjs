@@ -65,7 +65,10 @@ async function stages() {
   // Every module of the app, as the running app has them: class-validator then knows every DTO class.
   load('app.module.js');
   const { parseEnv } = load('platform/config/env.parser.js');
-  const config = parseEnv({ CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'bench-secret-with-at-least-32-characters', RATE_LIMIT_PER_MINUTE: '10000000' });
+  const config = parseEnv({
+    CENTRIFUGO_TOKEN_HMAC_SECRET_KEY: 'bench-secret-with-at-least-32-characters',
+    RATE_LIMIT_PER_MINUTE: '10000000',
+  });
   const { ChannelPolicy, UNRESTRICTED_PATTERNS } = load('domain/channels/channel-policy.js');
   const project = {
     projectId: '3f46ca96-2651-48a2-8f7c-657e4e14b3c8',
@@ -119,7 +122,13 @@ async function stages() {
   // Sign: the claims and the HS256 JWT, as TokensService makes them (@nestjs/jwt), the policy check included.
   const { TokensService } = load('api/server/tokens/tokens.service.js');
   const { JwtService } = fromApp('@nestjs/jwt');
-  const tokens = new TokensService(new JwtService({}), { now: () => Date.now() }, { tokenMinted() {} }, { available: true, watch() {} }, config);
+  const tokens = new TokensService(
+    new JwtService({}),
+    { now: () => Date.now() },
+    { tokenMinted() {} },
+    { available: true, watch() {} },
+    config,
+  );
   results.sign = await measure(() => tokens.createConnectionToken(project, body));
 
   // Log line: the request's context and its closing line, written to /dev/null by the service's pino options.
