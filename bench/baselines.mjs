@@ -2,10 +2,15 @@
 // as the service has (sharing the load generator's event loop would slow them down):
 // - a bare node:http server doing the token job (key check by hash, JSON body, validation, HS256 signing);
 // - Express 5 with express.json() answering a constant (the floor of any Express app that reads a body);
+// - a bare NestJS app on Express answering a constant (what NestJS itself costs: one controller, its default
+//   JSON body parser, no guard, pipe, filter, middleware or logger);
 // - a bare node:http publish forwarder (key check by hash, JSON check, keep-alive agent to the engine).
 import { createHash, createHmac } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import 'reflect-metadata';
+import { Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import express from 'express';
 
 const readBody = (req) =>
@@ -61,6 +66,24 @@ export function startExpressFloor() {
   return listen(createServer(app));
 }
 
+/** A bare NestJS app on Express: one controller answering a constant, as NestJS's first example does. */
+export async function startBareNest() {
+  // Decorators applied by hand: this file is plain JavaScript, run without a compiler.
+  class TokenController {
+    token() {
+      return { token: 'constant', expiresInSeconds: 900 };
+    }
+  }
+  const method = Object.getOwnPropertyDescriptor(TokenController.prototype, 'token');
+  Reflect.decorate([Post('token'), HttpCode(200)], TokenController.prototype, 'token', method);
+  Reflect.decorate([Controller('api/realtime')], TokenController);
+  class BareModule {}
+  Reflect.decorate([Module({ controllers: [TokenController] })], BareModule);
+  const app = await NestFactory.create(BareModule, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${app.getHttpServer().address().port}`, close: () => app.close() };
+}
+
 /** A bare publish forwarder: key check, JSON check, the body forwarded to the engine as it came. */
 export function startBareForwarder({ serverKey, engineUrl, engineApiKey }) {
   const known = new Set([hash(serverKey)]);
@@ -91,14 +114,15 @@ export function startBareForwarder({ serverKey, engineUrl, engineApiKey }) {
   return listen(server);
 }
 
-/** Started by bench/run.mjs with fork(): the settings in $BASELINES, the three URLs sent back over IPC. */
+/** Started by bench/run.mjs with fork(): the settings in $BASELINES, the URLs sent back over IPC. */
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { serverKey, secret, engineUrl, engineApiKey } = JSON.parse(process.env.BASELINES);
-  const [bareToken, expressFloor, bareForwarder] = await Promise.all([
+  const [bareToken, expressFloor, bareNest, bareForwarder] = await Promise.all([
     startBareTokenServer({ serverKey, secret }),
     startExpressFloor(),
+    startBareNest(),
     startBareForwarder({ serverKey, engineUrl, engineApiKey }),
   ]);
-  process.send({ bareToken: bareToken.url, expressFloor: expressFloor.url, bareForwarder: bareForwarder.url });
+  process.send({ bareToken: bareToken.url, expressFloor: expressFloor.url, bareNest: bareNest.url, bareForwarder: bareForwarder.url });
   process.once('disconnect', () => process.exit(0));
 }

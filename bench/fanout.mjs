@@ -124,7 +124,7 @@ async function memoryPerConnection(stack, url, tokens) {
  * After a full GC in the app (see APP_ENV) and a moment for the allocator: VmRSS from /proc (read
  * before the scrape, which allocates), then heap used and the live proxied count from /metrics.
  */
-async function appMemory(stack) {
+export async function appMemory(stack) {
   stack.app.send('gc');
   await sleep(500);
   const rss = 1024 * Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${stack.app.pid}/status`, 'utf8'))[1]);

@@ -11,8 +11,7 @@ import { AuthGuard } from './http/auth/auth.guard';
 import { AuthModule } from './http/auth/auth.module';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { loggerParams } from './http/logging';
-import { ProjectRateLimitGuard } from './http/rate-limit/project-rate-limit.guard';
-import { RequestMetrics } from './http/request-metrics.middleware';
+import { RequestTracking } from './http/request-tracking';
 import { securityHeaders } from './http/security-headers';
 import { limitSlowClients } from './http/server-limits';
 import { ShutdownDrain } from './http/shutdown-drain';
@@ -28,13 +27,15 @@ import { httpConfig, type HttpConfig } from './platform/config/app.config';
  *  0. The server: connections that send nothing, or not their headers, within HEADERS_TIMEOUT_MS are closed
  *     (server-limits.ts); WebSocket upgrades go to the /realtime proxy from the server's `upgrade` event.
  *  1. Proxy trust: the client's address and scheme come from X-Forwarded-* only through TRUST_PROXY hops.
- *  2. Request metrics (one `finish` hook per response).
+ *  2. Request tracking: the request id, the request's context (every log line reads it), and one hook when the
+ *     response closes that writes the request's log line and records its metrics (request-tracking.ts).
  *  3. Security headers (helmet, strict CSP; the OpenAPI UI's path gets its own).
  *  4. Shutdown drain: `Connection: close` once SIGTERM arrived.
- *  5. Request id and logging (nestjs-pino's pino-http, Nest module middleware, so after 1–4).
+ *  5. (nestjs-pino: the logger Nest logs through; it mounts no middleware of its own.)
  *  6. The /realtime proxy, before the body is read, so that bodies meant for the engine pass untouched.
  *  7. The body: JSON only, UTF-8 only, BODY_LIMIT_BYTES at most (415/400/413).
- *  8. Guards: AuthGuard (who is calling, from the route's decorator), then the project's rate limit.
+ *  8. The guard: AuthGuard (who is calling, from the route's decorator), which also counts the project's rate
+ *     limit once it knows the project.
  *  9. The validation pipe (DTOs; unknown fields are 400).
  * 10. The exception filter: every error in one shape, `{statusCode, error}`.
  */
@@ -48,13 +49,12 @@ import { httpConfig, type HttpConfig } from './platform/config/app.config';
     RealtimeProxyModule,
   ],
   providers: [
-    RequestMetrics,
+    RequestTracking,
     ShutdownDrain,
-    // In this order: the rate limit counts per project, which AuthGuard establishes.
+    // Who is calling, and (for a project) its rate limit, counted in the same step.
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useClass: ProjectRateLimitGuard },
   ],
-  exports: [RequestMetrics, ShutdownDrain],
+  exports: [RequestTracking, ShutdownDrain],
 })
 export class HttpPipelineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
@@ -69,7 +69,7 @@ export function setupApp(app: NestExpressApplication): void {
   limitSlowClients(app.getHttpServer(), config.headersTimeoutMs);
   app.get(RealtimeProxy).attachTo(app.getHttpServer());
   app.set('trust proxy', trustFunction(config.trustProxy));
-  app.use(app.get(RequestMetrics).middleware);
+  app.use(app.get(RequestTracking).middleware);
   app.use(securityHeaders(DOCS_PATH));
   app.use(app.get(ShutdownDrain).closeConnectionsWhileDraining);
   app.useGlobalPipes(new StrictValidationPipe());

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 import type { HttpConfig } from '../platform/config/app.config';
+import { currentRequest, type LoggedRequest } from './request-context';
 
 /**
  * Query parameters whose values are logged: known to carry nothing secret (Centrifugo's transport options).
@@ -31,55 +33,60 @@ export function requestIdFor(request: IncomingMessage, response: ServerResponse)
   return id;
 }
 
+/** The request as every line of it shows it: its id, method, URL (query values redacted), client and address. */
+export function loggedRequest(request: IncomingMessage & { ip?: string }, id: string): LoggedRequest {
+  return {
+    id,
+    method: request.method,
+    url: redactUrl(request.url),
+    userAgent: request.headers['user-agent'],
+    // The client's address as Express resolves it (TRUST_PROXY), as rate limits count it; not the proxy's.
+    remoteAddress: request.ip ?? request.socket?.remoteAddress,
+  };
+}
+
 /**
- * pino-http options: one JSON line per request; credentials never written. Every line of a request carries
- * its id (`req.id`), and once the caller is known, its project and key ids (AuthGuard assigns them).
+ * The logger's options: JSON lines, credentials never written. Every line logged while a request is served
+ * carries that request (`req`) and, once AuthGuard knows them, its project and key ids: a pino `mixin` reads
+ * them from the request's context (request-context.ts). The line that closes a request is written by
+ * RequestTracking. nestjs-pino builds the logger (through pino-http, whose per-request middleware is not
+ * mounted: `forRoutes: []`) and hands it to Nest.
  */
 export async function loggerParams(config: Pick<HttpConfig, 'logLevel' | 'logFormat'>): Promise<Params> {
-  const options: NonNullable<Exclude<Params['pinoHttp'], unknown[]>> = {
+  const options = {
     level: config.logLevel,
-    genReqId: requestIdFor,
-    // Headers are not logged at all (see the req serializer); these paths guard any future change.
+    mixin: () => currentRequest()?.logFields() ?? {},
+    // Headers are not logged at all (see loggedRequest); these paths guard any future change.
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
       censor: '[redacted]',
     },
+    // The request is logged as it is already shaped (no `req` serializer); pino-http's own wrapping is off.
+    wrapSerializers: false,
     serializers: {
-      // pino-http hands serializers its own view of the request (id, method, url, headers, remoteAddress,
-      // and the request itself as `raw`).
-      req: (req: {
-        id?: unknown;
-        method?: string;
-        url?: string;
-        headers?: IncomingMessage['headers'];
-        remoteAddress?: string;
-        raw?: { ip?: string };
-      }) => ({
-        id: req.id,
-        method: req.method,
-        url: redactUrl(req.url),
-        userAgent: req.headers?.['user-agent'],
-        // The client's address as Express resolves it (TRUST_PROXY), as rate limits count it; not the proxy's.
-        remoteAddress: req.raw?.ip ?? req.remoteAddress,
-      }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-      // pino-http attaches a synthetic error to every 5xx line; its stack says nothing. Real failures are
-      // logged with their stack by AllExceptionsFilter.
-      err: (error: Error) => ({ type: error.name, message: error.message }),
+      // pino-http attaches a synthetic error to every 5xx line; its stack says nothing. Real failures are logged
+      // with their stack by AllExceptionsFilter. Pino's standard serializer runs first (as pino-http always had
+      // it), so `type` appears only where an error has its own `name` field.
+      err: stdSerializers.wrapErrorSerializer((error: { name?: string; message?: string }) => ({
+        type: error.name,
+        message: error.message,
+      })),
     },
-    customLogLevel: (req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 && !isFaviconMiss(req, res) ? 'warn' : 'info',
   };
   return {
-    // Fields assigned during a request (project and key ids) reach its closing line too.
-    assignResponse: true,
+    forRoutes: [],
     // Development only (`npm run dev`): one short readable line per entry instead of JSON.
     pinoHttp: config.logFormat === 'pretty' ? [options, await prettyStream()] : options,
   };
 }
 
+/** The level of the line that closes a request: error for a 5xx, warn for a 4xx (but a missing favicon), else info. */
+export function requestLogLevel(url: string | undefined, statusCode: number): 'error' | 'warn' | 'info' {
+  return statusCode >= 500 ? 'error' : statusCode >= 400 && !isFaviconMiss(url, statusCode) ? 'warn' : 'info';
+}
+
 /** Browsers ask every site for /favicon.ico: its 404 is expected, not a warning. */
-const isFaviconMiss = (req: IncomingMessage, res: ServerResponse) => res.statusCode === 404 && req.url === '/favicon.ico';
+const isFaviconMiss = (url: string | undefined, statusCode: number) => statusCode === 404 && url === '/favicon.ico';
 
 /** Entry fields the pretty line shows in its own words (or not at all): the rest is printed after it. */
 const SHOWN_FIELDS = 'pid,hostname,req,res,responseTime,projectId,keyId,adminKeyId,context';

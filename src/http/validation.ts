@@ -3,6 +3,7 @@ import { NonJsonBody } from './json-body.middleware';
 import { applyDecorators } from '@nestjs/common';
 import { IsString, Matches, MaxLength, ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
 import { isUuid, MAX_USER_ID_LENGTH } from '../domain/vocabulary';
+import { resolveValidationMetadataOncePerClass } from './validation-metadata-cache';
 
 /** The field may be left out, but when present it is validated (null is not "left out"). */
 export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);
@@ -138,6 +139,7 @@ export class StrictValidationPipe extends ValidationPipe {
         return new BadRequestException({ message: `Invalid request body: ${details.join('; ')}.`, details });
       },
     });
+    resolveValidationMetadataOncePerClass();
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {

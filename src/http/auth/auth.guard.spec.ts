@@ -1,7 +1,6 @@
 import { ACME_PROJECT } from '../../../test/support/acme-project';
 import { Logger, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { PinoLogger } from 'nestjs-pino';
 import { ManualClock } from '../../../test/support/manual-clock';
 import type { AdminSessions } from '../../domain/admin-keys/admin-sessions';
 import type { AdminKeyAuthenticator } from '../../domain/access/admin-key.authenticator';
@@ -12,6 +11,7 @@ import { parseEnv } from '../../platform/config/env.parser';
 import type { AuthenticatedRequest, Caller } from '../authenticated-request';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { MemoryThrottlerStorage } from '../rate-limit/memory-storage';
+import type { ProjectRateLimit } from '../rate-limit/project-rate-limit';
 import { AuthGuard, INVALID_ADMIN_KEY_MESSAGE, INVALID_KEY_MESSAGE } from './auth.guard';
 import { ROUTE_CALLER, type RouteCaller } from './route-access';
 
@@ -49,16 +49,16 @@ describe('AuthGuard', () => {
       },
     } as unknown as ApiKeyAuthenticator;
     const adminKeys = { isKnownValid: () => false, check: () => Promise.resolve(undefined) } as unknown as AdminKeyAuthenticator;
-    const requestLog = { assign: () => undefined } as unknown as PinoLogger;
     const sessions = { touch: () => Promise.resolve(undefined) } as unknown as AdminSessions;
+    const projectRateLimit = { count: () => Promise.resolve() } as unknown as ProjectRateLimit;
     guard = new AuthGuard(
       new Reflector(),
       authenticator,
       adminKeys,
       new AuthFailureLimiter(storage, clock, config),
-      requestLog,
       config,
       sessions,
+      projectRateLimit,
     );
   });
   afterEach(() => storage.close());
@@ -71,7 +71,7 @@ describe('AuthGuard', () => {
     const context = {
       getHandler: () => handler,
       getClass: () => class {},
-      switchToHttp: () => ({ getRequest: () => request }),
+      switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
     } as unknown as ExecutionContext;
     try {
       await guard.canActivate(context);

@@ -9,13 +9,14 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { PinoLogger } from 'nestjs-pino';
 import { AdminKeyAuthenticator } from '../../domain/access/admin-key.authenticator';
 import { authConfig, type AuthConfig } from '../../platform/config/app.config';
 import { parseAuthorizationHeader } from './authorization-header';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
+import { ProjectRateLimit } from '../rate-limit/project-rate-limit';
 import { ApiKeyAuthenticator } from '../../domain/access/api-key.authenticator';
 import type { AuthenticatedRequest, Caller } from '../authenticated-request';
+import { currentRequest } from '../request-context';
 import { ENGINE_PROXY_SECRET_HEADER, isSharedSecret } from './shared-secret';
 import { ROUTE_CALLER, type RouteCaller } from './route-access';
 import { AdminSessions } from '../../domain/admin-keys/admin-sessions';
@@ -48,17 +49,29 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly adminKeys: AdminKeyAuthenticator,
     private readonly failures: AuthFailureLimiter,
-    private readonly requestLog: PinoLogger,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     private readonly sessions: AdminSessions,
+    private readonly projectRateLimit: ProjectRateLimit,
   ) {}
 
+  /** Each handler's @CallableBy, read once: route metadata does not change while the app runs. */
+  private readonly routeCallers = new WeakMap<object, RouteCaller>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const routeCaller =
-      this.reflector.getAllAndOverride<RouteCaller>(ROUTE_CALLER, [context.getHandler(), context.getClass()]) ?? 'server-key';
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.caller = await this.identify(routeCaller, request);
+    request.caller = await this.identify(this.routeCallerOf(context), request);
+    if (request.caller.kind === 'project') await this.projectRateLimit.count(request.caller.project, context.switchToHttp().getResponse());
     return true;
+  }
+
+  private routeCallerOf(context: ExecutionContext): RouteCaller {
+    const handler = context.getHandler();
+    let routeCaller = this.routeCallers.get(handler);
+    if (routeCaller === undefined) {
+      routeCaller = this.reflector.getAllAndOverride<RouteCaller>(ROUTE_CALLER, [handler, context.getClass()]) ?? 'server-key';
+      this.routeCallers.set(handler, routeCaller);
+    }
+    return routeCaller;
   }
 
   private identify(routeCaller: RouteCaller, request: AuthenticatedRequest): Promise<Caller> {
@@ -97,7 +110,7 @@ export class AuthGuard implements CanActivate {
       throw new UnauthorizedException(INVALID_KEY_MESSAGE);
     }
     // Every later log line of this request says whose it was (ids only, never the key).
-    this.requestLog.assign({ projectId: check.project.projectId, keyId: check.project.keyId });
+    currentRequest()?.assignCaller({ projectId: check.project.projectId, keyId: check.project.keyId });
     return { kind: 'project', project: check.project };
   }
 
@@ -110,7 +123,7 @@ export class AuthGuard implements CanActivate {
     const sessionId = request.headers.authorization ? undefined : readSessionCookie(request);
     if (sessionId !== undefined) return this.identifySession(request, sessionId, address);
     const adminKeyId = await this.verifyAdminKey(parseAuthorizationHeader(request.headers.authorization), address);
-    this.requestLog.assign({ adminKeyId });
+    currentRequest()?.assignCaller({ adminKeyId });
     return { kind: 'admin', adminKeyId };
   }
 
@@ -138,7 +151,7 @@ export class AuthGuard implements CanActivate {
       await this.failures.countAttempt(address);
       throw new UnauthorizedException(SESSION_ENDED_MESSAGE);
     }
-    this.requestLog.assign({ adminKeyId: holder.adminKeyId });
+    currentRequest()?.assignCaller({ adminKeyId: holder.adminKeyId });
     return { kind: 'admin', adminKeyId: holder.adminKeyId, session: { sessionId, ...holder } };
   }
 

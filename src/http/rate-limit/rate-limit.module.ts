@@ -1,21 +1,15 @@
-import { ExecutionContext, Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
-import type { AuthenticatedRequest } from '../authenticated-request';
-import type { AuthenticatedProject } from '../../domain/access/key-check';
+import { Module } from '@nestjs/common';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { rateLimitConfig, type RateLimitConfig } from '../../platform/config/app.config';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { ProjectRateLimit } from './project-rate-limit';
 import { ResilientThrottlerStorage } from './resilient-storage';
-import { perWindow } from './window';
 
-const PROJECT_THROTTLER = 'project';
-
-/** The project a request was authenticated for; undefined on public and engine routes (not limited here). */
-function projectOf(request: unknown): AuthenticatedProject | undefined {
-  const { caller } = request as AuthenticatedRequest;
-  return caller?.kind === 'project' ? caller.project : undefined;
-}
-const projectIn = (context: ExecutionContext) => projectOf(context.switchToHttp().getRequest());
-
+/**
+ * Rate limits, counted in the throttler storage (Redis when REDIS_URL is set, else in this process): per
+ * project (ProjectRateLimit) and per address for failed authentications (AuthFailureLimiter). AuthGuard counts
+ * both.
+ */
 @Module({
   providers: [
     {
@@ -23,40 +17,11 @@ const projectIn = (context: ExecutionContext) => projectOf(context.switchToHttp(
       inject: [rateLimitConfig.KEY],
       useFactory: (config: RateLimitConfig) => new ResilientThrottlerStorage(config.redisUrl),
     },
+    // The storage under @nestjs/throttler's token, which AuthFailureLimiter asks for.
+    { provide: ThrottlerStorage, useExisting: ResilientThrottlerStorage },
+    AuthFailureLimiter,
+    ProjectRateLimit,
   ],
-  exports: [ResilientThrottlerStorage],
-})
-class RateLimitStorageModule {}
-
-/**
- * Request-rate limits with @nestjs/throttler: per project (RATE_LIMIT_PER_MINUTE, or the project's own
- * limit) on every route a server key calls, counted in windows of RATE_LIMIT_WINDOW_SECONDS for the whole
- * project (all its keys and routes together), so that one project cannot starve the others.
- */
-@Module({
-  imports: [
-    ThrottlerModule.forRootAsync({
-      imports: [RateLimitStorageModule],
-      inject: [rateLimitConfig.KEY, ResilientThrottlerStorage],
-      useFactory: (config: RateLimitConfig, storage: ResilientThrottlerStorage) => ({
-        storage,
-        throttlers: [
-          {
-            name: PROJECT_THROTTLER,
-            ttl: config.rateLimitWindowSeconds * 1000,
-            limit: (context) =>
-              perWindow(projectIn(context)?.rateLimitPerMinute ?? config.rateLimitPerMinute, config.rateLimitWindowSeconds),
-            skipIf: (context) => !projectIn(context),
-            getTracker: (request) => projectOf(request)!.projectId,
-            generateKey: (_context, projectId, name) => `${name}:${projectId}`,
-          },
-        ],
-        errorMessage: (context, detail) =>
-          `Rate limit exceeded: project "${projectIn(context)?.projectSlug}" may make ${detail.limit} requests per ${detail.ttl / 1000} s; retry in ${detail.timeToBlockExpire} s.`,
-      }),
-    }),
-  ],
-  providers: [AuthFailureLimiter],
-  exports: [AuthFailureLimiter],
+  exports: [AuthFailureLimiter, ProjectRateLimit],
 })
 export class RateLimitModule {}

@@ -2,7 +2,6 @@ import { ACME_PROJECT } from '../../../../test/support/acme-project';
 import type { INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { PinoLogger } from 'nestjs-pino';
 import request from 'supertest';
 import { AdminKeyAuthenticator } from '../../../domain/access/admin-key.authenticator';
 import { ApiKeyAuthenticator } from '../../../domain/access/api-key.authenticator';
@@ -13,6 +12,7 @@ import { AllExceptionsFilter } from '../../../http/all-exceptions.filter';
 import { StrictValidationPipe } from '../../../http/validation';
 import { authConfig } from '../../../platform/config/app.config';
 import { parseEnv } from '../../../platform/config/env.parser';
+import { ProjectRateLimit } from '../../../http/rate-limit/project-rate-limit';
 import { AuthFailureLimiter } from '../../../http/rate-limit/auth-failure-limiter';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
@@ -43,9 +43,9 @@ describe('TokensController (real pipe and guard, stubbed service)', () => {
         },
         { provide: AdminKeyAuthenticator, useValue: { isKnownValid: () => false, check: () => Promise.resolve(undefined) } },
         { provide: AuthFailureLimiter, useValue: { assertNotBlocked: () => undefined, countAttempt: () => Promise.resolve() } },
-        { provide: PinoLogger, useValue: { assign: () => undefined } },
         { provide: authConfig.KEY, useValue: parseEnv({}) },
         { provide: AdminSessions, useValue: { touch: () => Promise.resolve(undefined) } },
+        { provide: ProjectRateLimit, useValue: { count: () => Promise.resolve() } },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     }).compile();
