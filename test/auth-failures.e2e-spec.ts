@@ -48,6 +48,25 @@ describe('failed authentication per client address', () => {
     }
   });
 
+  it("takes a backend's first burst with its valid key for one attempt: 64 concurrent first requests all pass", async () => {
+    const { serverApiKey } = await createProject(app, 'Bursting backend');
+    // The real lookup, made slow enough that every request of the burst arrives while it is under way.
+    const repository = app.get(ProjectsRepository);
+    const lookUp = repository.getKeyByHash.bind(repository);
+    const lookups = jest
+      .spyOn(repository, 'getKeyByHash')
+      .mockImplementation(async (hash) => (await new Promise((resolve) => setTimeout(resolve, 300)), lookUp(hash)));
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 64 }, async () => (await mint(app, serverApiKey, from('203.0.113.44'))).status),
+      );
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      expect(lookups.mock.calls.length).toBe(1);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
   it('still accepts from a blocked address a valid key this instance accepted before (a shared egress), but no key it does not know', async () => {
     const { projectId, serverApiKey } = await createProject(app, 'Behind a shared egress');
     const { serverApiKey: neverUsed } = await createProject(app, 'Not yet used');

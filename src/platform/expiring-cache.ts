@@ -52,6 +52,11 @@ export class ExpiringCache<V> {
     return pending;
   }
 
+  /** Whether a load of this key is under way (a get() now would wait for it instead of loading again). */
+  isLoading(key: string): boolean {
+    return this.pending.has(key);
+  }
+
   /** A fresh value without loading, if there is one. */
   peek(key: string): V | undefined {
     const entry = this.entries.get(key);

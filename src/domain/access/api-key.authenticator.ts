@@ -57,6 +57,14 @@ export class ApiKeyAuthenticator implements BeforeApplicationShutdown {
     return isWellFormedKey(key, 'server') && this.knownValid.peek(hashApiKey(key)) !== undefined;
   }
 
+  /**
+   * Whether a lookup of this key is under way: a request with it now waits for that lookup and causes none of
+   * its own (a backend's burst of first requests with its key is one lookup).
+   */
+  isBeingLookedUp(key: string): boolean {
+    return isWellFormedKey(key, 'server') && this.accepted.isLoading(hashApiKey(key));
+  }
+
   async check(key: string): Promise<KeyCheck> {
     if (!isWellFormedKey(key, 'server')) return { ok: false, reason: 'malformed' };
     const hash = hashApiKey(key);

@@ -41,6 +41,7 @@ describe('AuthGuard', () => {
     const config = parseEnv({ AUTH_FAILURES_PER_MINUTE: '3', RATE_LIMIT_WINDOW_SECONDS: '60', ENGINE_PROXY_SECRET: PROXY_SECRET });
     const authenticator = {
       isKnownValid: (key: string) => known.has(key),
+      isBeingLookedUp: () => false,
       check: (key: string): Promise<KeyCheck> => {
         lookups.push(key);
         if (key !== valid) return Promise.resolve({ ok: false, reason: 'unknown' });

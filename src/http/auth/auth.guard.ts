@@ -99,7 +99,12 @@ export class AuthGuard implements CanActivate {
   private async identifyProject(request: AuthenticatedRequest, address: string): Promise<Caller> {
     const key = parseAuthorizationHeader(request.headers.authorization);
     const known = key !== undefined && this.authenticator.isKnownValid(key);
-    if (!known) await this.admit(address);
+    if (!known) {
+      // Joining a lookup already under way (and counted) causes no lookup: it is not counted again, so that a
+      // backend's first burst with its key is not taken for guessing.
+      if (key !== undefined && this.authenticator.isBeingLookedUp(key)) this.failures.assertNotBlocked(address);
+      else await this.admit(address);
+    }
     if (!key) throw new UnauthorizedException(MISSING_KEY_MESSAGE);
     const check = await this.authenticator.check(key);
     if (!check.ok) {
