@@ -5,7 +5,7 @@ import request from 'supertest';
 import WebSocket from 'ws';
 import { ControlChannelProbe } from '../src/domain/live/control-channel-probe';
 import { freePort } from '../src/platform/ports';
-import { createProject, createTestApp } from './support/app';
+import { createProject, createTestApp, TEST_PROXY_SECRET } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, type TestEngine } from './support/engine';
 import { runCli } from './support/processes';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
@@ -167,10 +167,18 @@ describeWithEngine('live connections of a project', () => {
       const { client } = await connect(project.serverApiKey, 'u');
       const listed = (await server(project.serverApiKey, 'channels').expect(200)).body.result.channels;
       expect(Object.keys(listed).filter((name) => name.startsWith('xshathra:'))).toEqual([]);
-      const subscription = client.newSubscription(control);
-      const unsubscribed = nextEvent<{ code: number }>(subscription, 'unsubscribed', 3000);
-      subscription.subscribe();
-      expect((await unsubscribed).code).toBeGreaterThanOrEqual(100);
+      // Straight at the engine, its subscribe proxy refuses it (code 103, a terminal permission error)…
+      const meta = { projectId: project.projectId };
+      const proxied = await http()
+        .post('/internal/centrifugo/subscribe')
+        .set('X-Xshathra-Proxy-Secret', TEST_PROXY_SECRET)
+        .send({ channel: control, user: 'u', meta })
+        .expect(200);
+      expect(proxied.body.error).toMatchObject({ code: 103 });
+      // …and through /realtime the attempt never reaches the engine: a message naming the namespace closes the client.
+      const closed = nextEvent<{ code: number }>(client, 'disconnected', 3000);
+      client.newSubscription(control).subscribe();
+      expect((await closed).code).toBe(4503);
     });
 
     /** A raw client of the JSON protocol through /realtime: sends `frames` after its connect, says how it was closed. */

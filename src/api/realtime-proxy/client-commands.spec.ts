@@ -1,83 +1,46 @@
 import { Writer } from 'protobufjs/minimal';
-import { checkCommands, checkEmulationBody } from './client-commands';
+import { mentionsReservedNamespace } from './client-commands';
 
 const CONTROL = 'xshathra:project.0b6d2c0e-9f3a-4c55-8d7e-1f2a3b4c5d6e';
-const json = (...commands: object[]) => Buffer.from(commands.map((command) => JSON.stringify(command)).join('\n'));
+const text = (message: string) => Buffer.from(message);
 
-/** Centrifugo's protobuf Commands, varint-delimited (client.proto: id 1, subscribe 5, unsubscribe 6; channel 1). */
-function protobuf(...commands: Array<{ id: number; field: 5 | 6; channel: string }>): Buffer {
-  const writer = Writer.create();
-  for (const { id, field, channel } of commands) {
-    writer.fork();
-    writer.uint32((1 << 3) | 0).uint32(id);
+describe('mentionsReservedNamespace (a client message, read as the engine could read it)', () => {
+  it('lets through what clients send: connect, subscribe, publish, pings, leaving an ordinary channel', () => {
+    expect(mentionsReservedNamespace(text('{"id":1,"connect":{"token":"eyJhbGciOiJIUzI1NiJ9.e30.x"}}'))).toBe(false);
+    expect(
+      mentionsReservedNamespace(text('{"id":2,"subscribe":{"channel":"public:lobby"}}\n{"id":3,"unsubscribe":{"channel":"public:lobby"}}')),
+    ).toBe(false);
+    expect(mentionsReservedNamespace(text('{}'))).toBe(false);
+    expect(mentionsReservedNamespace(text('{"id":4,"publish":{"channel":"public:lobby","data":{"text":"caf\\u00e9 xshathra"}}}'))).toBe(
+      false,
+    );
+  });
+
+  it('finds the reserved prefix in any JSON form: plain, behind escapes, in JSON held in a JSON string', () => {
+    expect(mentionsReservedNamespace(text(`{"id":2,"unsubscribe":{"channel":"${CONTROL}"}}`))).toBe(true);
+    expect(mentionsReservedNamespace(text(`{"id":2,"un\u017fub\u017fcribe":{"channel":"${CONTROL}","channel":null}}`))).toBe(true);
+    expect(mentionsReservedNamespace(text('{"id":2,"unsubscribe":{"channel":"\\u0078shathra\\u003Aproject.x"}}'))).toBe(true);
+    // An emulation body: the commands are a JSON string inside the JSON, escaped once more (and once more again).
+    const inner = JSON.stringify({ id: 2, unsubscribe: { channel: '\\u0078shathra:project.x' } });
+    expect(mentionsReservedNamespace(text(JSON.stringify({ session: 's', node: 'n', Data: inner })))).toBe(true);
+    expect(mentionsReservedNamespace(text('{"data":"\\u005cu0078shathra:project.x"}'))).toBe(true);
+  });
+
+  it('finds it in protobuf, whatever the framing around it', () => {
+    const writer = Writer.create().fork();
+    writer.uint32((1 << 3) | 0).uint32(2);
     writer
-      .uint32((field << 3) | 2)
+      .uint32((6 << 3) | 2)
       .fork()
       .uint32((1 << 3) | 2)
-      .string(channel)
+      .string(CONTROL)
       .ldelim();
-    writer.ldelim();
-  }
-  return Buffer.from(writer.finish());
-}
-
-describe('checkCommands (one client WebSocket message)', () => {
-  it('lets through what clients send: connect, subscribe, publish, pings, leaving an ordinary channel', () => {
-    expect(checkCommands(json({ id: 1, connect: { token: 'eyJ…' } }))).toBe('ok');
-    expect(
-      checkCommands(
-        json({ id: 2, subscribe: { channel: 'public:lobby' } }, { id: 3, publish: { channel: 'public:lobby', data: { text: CONTROL } } }),
-      ),
-    ).toBe('ok');
-    expect(checkCommands(Buffer.from('{}'))).toBe('ok');
-    expect(checkCommands(json({ id: 4, unsubscribe: { channel: 'public:lobby' } }))).toBe('ok');
-    expect(checkCommands(protobuf({ id: 5, field: 6, channel: 'public:lobby' }, { id: 6, field: 5, channel: CONTROL }))).toBe('ok');
+    expect(mentionsReservedNamespace(Buffer.from(writer.ldelim().finish()))).toBe(true);
   });
 
-  it("finds an unsubscribe from the reserved namespace in JSON, whatever its place or its keys' case", () => {
-    expect(checkCommands(json({ id: 2, unsubscribe: { channel: CONTROL } }))).toBe('reserved');
-    expect(checkCommands(json({ id: 2, subscribe: { channel: 'public:a' } }, { id: 3, unsubscribe: { channel: CONTROL } }))).toBe(
-      'reserved',
-    );
-    expect(checkCommands(Buffer.from(`{"id":2,"UnSubscribe":{"CHANNEL":"${CONTROL}"}}`))).toBe('reserved');
-    expect(checkCommands(Buffer.from(`{"id":2,"\\u0075nsubscribe":{"channel":"\\u0078shathra:project.x"}}`))).toBe('reserved');
-    // A duplicate key: JSON.parse keeps the last, as Go does; either way the reserved one is seen.
-    expect(checkCommands(Buffer.from(`{"id":2,"unsubscribe":{"channel":"public:a","channel":"${CONTROL}"}}`))).toBe('reserved');
-  });
-
-  it('finds it in protobuf, in any of several commands', () => {
-    expect(checkCommands(protobuf({ id: 2, field: 6, channel: CONTROL }))).toBe('reserved');
-    expect(checkCommands(protobuf({ id: 2, field: 5, channel: 'public:a' }, { id: 3, field: 6, channel: 'xshathra:debug-watchers' }))).toBe(
-      'reserved',
-    );
-  });
-
-  it('calls malformed what neither protocol reads', () => {
-    expect(checkCommands(Buffer.from('{"id":2,"unsubscribe":'))).toBe('malformed');
-    const truncated = protobuf({ id: 2, field: 6, channel: CONTROL });
-    expect(checkCommands(truncated.subarray(0, truncated.length - 4))).toBe('malformed');
-  });
-});
-
-describe('checkEmulationBody (the HTTP-streaming and SSE fallbacks)', () => {
-  const request = (data: unknown) => Buffer.from(JSON.stringify({ session: 's', node: 'n', data }));
-
-  it('reads the commands from a JSON body, as a string of lines (as centrifuge-js sends them) or as JSON', () => {
-    expect(checkEmulationBody(request(JSON.stringify({ id: 2, subscribe: { channel: 'public:a' } })))).toBe('ok');
-    expect(checkEmulationBody(request(`{"id":2}\n{"id":3,"unsubscribe":{"channel":"${CONTROL}"}}`))).toBe('reserved');
-    expect(checkEmulationBody(request({ id: 3, unsubscribe: { channel: CONTROL } }))).toBe('reserved');
-    expect(checkEmulationBody(request('not json'))).toBe('malformed');
-  });
-
-  it('reads them from a protobuf EmulationRequest (data: field 3)', () => {
-    const body = (commands: Buffer) => {
-      const writer = Writer.create();
-      writer.uint32((1 << 3) | 2).string('node');
-      writer.uint32((2 << 3) | 2).string('session');
-      writer.uint32((3 << 3) | 2).bytes(commands);
-      return Buffer.from(writer.finish());
-    };
-    expect(checkEmulationBody(body(protobuf({ id: 2, field: 5, channel: 'public:a' })))).toBe('ok');
-    expect(checkEmulationBody(body(protobuf({ id: 2, field: 6, channel: CONTROL })))).toBe('reserved');
+  it('refuses, unread, escapes nested deeper than any client needs', () => {
+    let nested = '\\u0041';
+    for (let i = 0; i < 10; i++) nested = nested.replace('\\', '\\u005c');
+    expect(mentionsReservedNamespace(text(`{"data":"${nested}"}`))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import * as ws from 'ws';
-import { checkCommands, type CommandsVerdict } from './client-commands';
+import { mentionsReservedNamespace } from './client-commands';
 
 /** `ws` exports its frame parser and frame builder, which its type definitions leave out. */
 const { Receiver, Sender } = ws as unknown as {
@@ -17,26 +17,27 @@ const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
 
 /** Centrifugo's close codes: 4500–4999 are terminal (the client does not reconnect), like its own 3501. */
 export const CLOSE = {
+  /** The message names the reserved namespace (see mentionsReservedNamespace): as an unsubscribe, it would leave the control channel. */
   reserved: { code: 4503, reason: 'the control channel cannot be left' },
   malformed: { code: 3501, reason: 'bad request' },
 } as const;
 
 /**
  * Sits on a proxied WebSocket between the client and the engine, reading the client's frames (with `ws`'s own
- * frame parser) before they are passed on unchanged. A message that would unsubscribe the client from a channel
- * of the reserved namespace, or that no protocol can read, is not passed on: the client gets a close frame
- * with a terminal code and both sides are closed. The engine's frames to the client are never read.
+ * frame parser) before they are passed on unchanged. A message that names the reserved namespace (which is how
+ * a client would leave its control channel), or frames `ws` cannot read, are not passed on: the client gets a
+ * close frame with a terminal code and both sides are closed. The engine's frames to the client are never read.
  */
 export class CommandGuard extends Transform {
   private readonly receiver = new Receiver({ isServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, skipUTF8Validation: true });
-  private verdict: CommandsVerdict = 'ok';
+  private verdict: 'ok' | keyof typeof CLOSE = 'ok';
   /** After the client's close frame the engine ends the connection; what follows is passed on unread. */
   private closing = false;
 
   constructor(private readonly onRefused: (close: (typeof CLOSE)[keyof typeof CLOSE]) => void) {
     super();
     this.receiver.on('message', (data: Buffer | Buffer[] | ArrayBuffer) => {
-      if (this.verdict === 'ok') this.verdict = checkCommands(asBuffer(data));
+      if (this.verdict === 'ok' && mentionsReservedNamespace(asBuffer(data))) this.verdict = 'reserved';
     });
     this.receiver.on('conclude', () => (this.closing = true));
     this.receiver.on('error', () => {

@@ -9,7 +9,7 @@ import { engineFailure } from '../../platform/engine/engine-failure';
 import { forwardedHeaders, trustFunction, type TrustFunction } from '../../http/trust-proxy';
 import { engineConfig, type EngineConfig } from '../../platform/config/app.config';
 import { Metrics } from '../../platform/metrics/metrics';
-import { checkEmulationBody } from './client-commands';
+import { mentionsReservedNamespace } from './client-commands';
 import { guardClientCommands } from './command-guard';
 import { ConnectionSlots } from './connection-slots';
 import { fileLimitWarning } from './file-limit';
@@ -126,8 +126,9 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
   };
 
   /**
-   * The HTTP-streaming and SSE fallbacks send their commands here: one that would leave the control channel
-   * is refused (403) before it reaches the engine, as CommandGuard refuses it on a WebSocket.
+   * The HTTP-streaming and SSE fallbacks send their commands here: a body that names the reserved namespace
+   * (which is how a client would leave its control channel) is refused (403) before it reaches the engine, as
+   * CommandGuard refuses such a message on a WebSocket.
    */
   private checkEmulation(req: Request, res: Response, forward: () => void): void {
     this.readEmulationBody(req, res, (error?: unknown) => {
@@ -139,16 +140,14 @@ export class RealtimeProxy implements BeforeApplicationShutdown {
           `The emulation request could not be read: ${message}.`,
         );
       }
-      const verdict = checkEmulationBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-      if (verdict === 'reserved') {
-        this.logger.warn(`Refused an emulation request from ${req.ip}: it would unsubscribe a client from its control channel`);
+      if (Buffer.isBuffer(req.body) && mentionsReservedNamespace(req.body)) {
+        this.logger.warn(`Refused an emulation request from ${req.ip}: it names the reserved namespace (its control channel)`);
         return sendError(
           res,
           403,
-          'A client cannot unsubscribe from a channel of the reserved "xshathra" namespace (its control channel).',
+          'A client cannot name a channel of the reserved "xshathra" namespace (its control channel cannot be left).',
         );
       }
-      if (verdict === 'malformed') return sendError(res, 400, "The emulation request holds commands in neither of the engine's protocols.");
       forward();
     });
   }
