@@ -37,6 +37,7 @@ describe('TokensController (real pipe and guard, stubbed service)', () => {
           provide: ApiKeyAuthenticator,
           useValue: {
             isKnownValid: () => false,
+            isBeingLookedUp: () => false,
             check: (key: string): Promise<KeyCheck> =>
               Promise.resolve(key === GOOD_KEY ? { ok: true, project: PROJECT } : { ok: false, reason: 'unknown' }),
           },
