@@ -1,11 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Centrifuge } from 'centrifuge';
-import { Writer } from 'protobufjs/minimal';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { ControlChannelProbe } from '../src/domain/live/control-channel-probe';
 import { freePort } from '../src/platform/ports';
 import { createProject, createTestApp, TEST_PROXY_SECRET } from './support/app';
+import { protobufUnsubscribe } from './support/centrifuge-protobuf';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, type TestEngine } from './support/engine';
 import { runCli } from './support/processes';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
@@ -296,16 +296,3 @@ describeWithEngine('live connections on an engine without the namespace', () => 
     expect(ready.details.liveConnections).toMatchObject({ status: 'up', namespace: 'missing' });
   });
 });
-
-/** One protobuf Command (varint-delimited): id 2, unsubscribe (field 6) from `channel` (its field 1). */
-function protobufUnsubscribe(channel: string): Buffer {
-  const writer = Writer.create().fork();
-  writer.uint32((1 << 3) | 0).uint32(2);
-  writer
-    .uint32((6 << 3) | 2)
-    .fork()
-    .uint32((1 << 3) | 2)
-    .string(channel)
-    .ldelim();
-  return Buffer.from(writer.ldelim().finish());
-}

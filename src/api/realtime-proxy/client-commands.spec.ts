@@ -1,4 +1,4 @@
-import { Writer } from 'protobufjs/minimal';
+import { protobufUnsubscribe } from '../../../test/support/centrifuge-protobuf';
 import { mentionsReservedNamespace } from './client-commands';
 
 const CONTROL = 'xshathra:project.0b6d2c0e-9f3a-4c55-8d7e-1f2a3b4c5d6e';
@@ -27,15 +27,8 @@ describe('mentionsReservedNamespace (a client message, read as the engine could 
   });
 
   it('finds it in protobuf, whatever the framing around it', () => {
-    const writer = Writer.create().fork();
-    writer.uint32((1 << 3) | 0).uint32(2);
-    writer
-      .uint32((6 << 3) | 2)
-      .fork()
-      .uint32((1 << 3) | 2)
-      .string(CONTROL)
-      .ldelim();
-    expect(mentionsReservedNamespace(Buffer.from(writer.ldelim().finish()))).toBe(true);
+    expect(mentionsReservedNamespace(protobufUnsubscribe(CONTROL))).toBe(true);
+    expect(mentionsReservedNamespace(Buffer.concat([protobufUnsubscribe('public:a', 3), protobufUnsubscribe(CONTROL)]))).toBe(true);
   });
 
   it('refuses, unread, escapes nested deeper than any client needs', () => {
