@@ -1,9 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { freePort } from '../src/platform/ports';
-import { createProject, createTestApp } from './support/app';
-import { describeWithEngine, ENGINE_API_KEY, startTestEngine, type TestEngine } from './support/engine';
+import { createProject } from './support/app';
+import { describeWithEngine, startEngineAndApp, type TestEngine } from './support/engine';
 
 /**
  * Messages that the command guard reads as harmless while Centrifugo (centrifugal/protocol v0.19.2: segmentio's
@@ -15,10 +14,7 @@ describeWithEngine('command guard bypasses', () => {
   let app: NestExpressApplication;
 
   beforeAll(async () => {
-    const port = await freePort();
-    engine = await startTestEngine(port);
-    app = await createTestApp({ env: { CENTRIFUGO_UPSTREAM_URL: engine.url, CENTRIFUGO_API_KEY: ENGINE_API_KEY } });
-    await app.listen(port, '127.0.0.1');
+    ({ engine, app } = await startEngineAndApp('Guard seed'));
   }, 30_000);
   afterAll(async () => {
     await app.close();

@@ -31,7 +31,7 @@ export const CLOSE = {
 export class CommandGuard extends Transform {
   private readonly receiver = new Receiver({ isServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, skipUTF8Validation: true });
   private verdict: 'ok' | keyof typeof CLOSE = 'ok';
-  /** After the client's close frame the engine ends the connection; what follows is passed on unread. */
+  /** After the client's close frame nothing more is valid (RFC 6455): what follows is dropped unread. */
   private closing = false;
 
   constructor(private readonly onRefused: (close: (typeof CLOSE)[keyof typeof CLOSE]) => void) {
@@ -46,7 +46,7 @@ export class CommandGuard extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (this.closing) return done(null, chunk);
+    if (this.closing) return done();
     // The parser unmasks payloads in place: it gets a copy, and the engine the bytes as the client sent them.
     // It emits its events synchronously (no compression is negotiated through the proxy).
     this.receiver.write(Buffer.from(chunk));

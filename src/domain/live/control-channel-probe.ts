@@ -66,12 +66,13 @@ export class ControlChannelProbe implements OnApplicationShutdown {
     return this.engine.configured;
   }
 
-  unavailableMessage(): string {
+  /** Why `what` (a feature riding on the reserved namespace) cannot work now, as one sentence. */
+  unavailableMessage(what = 'Live connections are'): string {
     if (!this.engine.configured)
-      return 'Live connections are unavailable: the realtime engine is not configured (set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY).';
+      return `${what} unavailable: the realtime engine is not configured (set CENTRIFUGO_UPSTREAM_URL and CENTRIFUGO_API_KEY).`;
     return this.current === 'missing'
-      ? `Live connections are unavailable: the realtime engine has no "${RESERVED_NAMESPACE}" namespace with presence on (see the engine configuration in docs).`
-      : 'Live connections are unavailable until the realtime engine answers; retry shortly.';
+      ? `${what} unavailable: the realtime engine has no "${RESERVED_NAMESPACE}" namespace with presence on (see the engine configuration in docs).`
+      : `${what} unavailable until the realtime engine answers; retry shortly.`;
   }
 
   private set(state: ControlChannelState): void {

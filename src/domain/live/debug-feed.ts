@@ -88,8 +88,7 @@ export class DebugFeed implements OnApplicationShutdown {
    */
   async watcherToken(projectId: string): Promise<WatcherToken> {
     if (this.probe.state === 'unknown') await this.probe.check();
-    if (!this.probe.available)
-      throw new ServiceUnavailableException(this.probe.unavailableMessage().replace('Live connections are', 'The debug feed is'));
+    if (!this.probe.available) throw new ServiceUnavailableException(this.probe.unavailableMessage('The debug feed is'));
     const iat = Math.floor(this.clock.now() / 1000);
     const channel = debugChannel(projectId);
     const token = this.signer.sign({
