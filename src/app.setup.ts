@@ -12,6 +12,7 @@ import { AuthModule } from './http/auth/auth.module';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { loggerParams } from './http/logging';
 import { RequestTracking } from './http/request-tracking';
+import { weakEtagForReads } from './http/read-etag';
 import { securityHeaders } from './http/security-headers';
 import { limitSlowClients } from './http/server-limits';
 import { ShutdownDrain } from './http/shutdown-drain';
@@ -38,6 +39,7 @@ import { httpConfig, type HttpConfig } from './platform/config/app.config';
  *     limit once it knows the project.
  *  9. The validation pipe (DTOs; unknown fields are 400).
  * 10. The exception filter: every error in one shape, `{statusCode, error}`.
+ * 11. The answer: an ETag for GET and HEAD answers only (read-etag.ts).
  */
 
 /** Steps 5–8: what Nest registers as modules, middleware and guards (global: the health checks read ShutdownDrain). */
@@ -62,7 +64,7 @@ export class HttpPipelineModule implements NestModule {
   }
 }
 
-/** Steps 0–4, 9 and 10, done to the application before it listens (main.ts, and every e2e spec alike). */
+/** Steps 0–4 and 9–11, done to the application before it listens (main.ts, and every e2e spec alike). */
 export function setupApp(app: NestExpressApplication): void {
   const config = app.get<HttpConfig>(httpConfig.KEY);
   app.useLogger(app.get(Logger));
@@ -75,6 +77,7 @@ export function setupApp(app: NestExpressApplication): void {
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(DebugFeed)));
   app.disable('x-powered-by');
+  app.set('etag', weakEtagForReads);
   app.enableShutdownHooks();
   if (config.apiDocs) setupOpenApi(app);
 }

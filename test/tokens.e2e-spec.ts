@@ -182,7 +182,7 @@ describe('token endpoints', () => {
 
     it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
       const { serverApiKey } = await createProject(app, 'Failing signer');
-      const signing = jest.spyOn(app.get(JwtService, { strict: false }), 'sign').mockImplementationOnce(() => {
+      const signing = jest.spyOn(JwtService.prototype, 'sign').mockImplementationOnce(() => {
         throw new Error('secret material at /srv/app/internal.js');
       });
       try {

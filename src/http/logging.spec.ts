@@ -1,4 +1,8 @@
-import { redactUrl } from './logging';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import pino, { type LoggerOptions } from 'pino';
+import { ENGINE_PROXY_SECRET_HEADER } from './auth/shared-secret';
+import { loggerParams, redactUrl } from './logging';
 
 describe('redactUrl', () => {
   it('logs the value of allowlisted query parameters only', () => {
@@ -23,5 +27,49 @@ describe('redactUrl', () => {
 
   it('leaves URLs without a query alone', () => {
     expect(redactUrl('/api/realtime/token')).toBe('/api/realtime/token');
+  });
+});
+
+describe('the logger never writes a header', () => {
+  /** The service's logger options, writing to a string. */
+  async function logTo(lines: string[]) {
+    const { pinoHttp } = await loggerParams({ logLevel: 'info', logFormat: 'json' });
+    const { wrapSerializers: _pinoHttpOnly, ...options } = pinoHttp as LoggerOptions & { wrapSerializers?: boolean };
+    return pino(options, { write: (line: string) => lines.push(line) });
+  }
+
+  it("reduces a raw request or response logged by mistake to the request log's view, without its headers", async () => {
+    const lines: string[] = [];
+    const logger = await logTo(lines);
+    const request = new IncomingMessage(new Socket());
+    Object.assign(request, { method: 'POST', url: '/api/realtime/token?token=t0ken' });
+    request.headers = {
+      authorization: 'apikey xs_sk_secret-key-material',
+      cookie: 'xs_console=session-secret',
+      [ENGINE_PROXY_SECRET_HEADER]: 'engine-proxy-secret',
+      'user-agent': 'spec',
+    };
+    const response = new ServerResponse(request);
+    response.setHeader('Set-Cookie', 'xs_console=session-secret');
+    response.statusCode = 201;
+    logger.info({ req: request, res: response }, 'logged by mistake');
+    const line = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(line.req).toEqual({
+      id: '',
+      method: 'POST',
+      url: '/api/realtime/token?token=REDACTED',
+      userAgent: 'spec',
+      remoteAddress: undefined,
+    });
+    expect(line.res).toEqual({ statusCode: 201 });
+    expect(lines[0]).not.toMatch(/secret|t0ken/);
+  });
+
+  it("writes the request log's own view as it is", async () => {
+    const lines: string[] = [];
+    const logger = await logTo(lines);
+    const req = { id: 'r1', method: 'GET', url: '/x', userAgent: 'spec', remoteAddress: '127.0.0.1' };
+    logger.info({ req, res: { statusCode: 200 } }, 'request completed');
+    expect(JSON.parse(lines[0])).toMatchObject({ req, res: { statusCode: 200 } });
   });
 });

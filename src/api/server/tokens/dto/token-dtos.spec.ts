@@ -6,7 +6,7 @@ import { CreateTokenDto } from './create-token.dto';
 /** The body rules, through the same pipe the application uses. */
 describe('token request validation', () => {
   const pipe = new StrictValidationPipe();
-  const validate = (metatype: new () => object, value: unknown) => pipe.transform(value, { type: 'body', metatype });
+  const validate = async (metatype: new () => object, value: unknown) => pipe.transform(value, { type: 'body', metatype });
   const problems = async (metatype: new () => object, value: unknown): Promise<string[]> => {
     try {
       await validate(metatype, value);
