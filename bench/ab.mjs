@@ -1,10 +1,12 @@
-// `npm run bench:ab -- <token|publish> <A: main.js> [B: main.js]`: two builds of the app under the same load in
-// one run, to measure one change alone. Both stacks run at once; rounds alternate between them (A B, B A, …);
-// medians. Besides req/s and p99 it reports the app's main-thread CPU time per request (from /proc), which
-// the load of other processes on the machine disturbs much less than req/s. B defaults to this tree's build
-// (dist/src/main.js); A is typically a build of the commit before the change, e.g.
+// `npm run bench:ab -- <token|publish> <A: main.js> [B: main.js] [C: main.js …]`: builds of the app under the same
+// load in one run, to measure one change alone (or several, each build adding one). All stacks run at once; rounds
+// alternate between them (A B C, C B A, …); medians. Besides req/s and p99 it reports the app's main-thread CPU
+// time per request (from /proc), which the load of other processes on the machine disturbs much less than
+// req/s. B defaults to this tree's build (dist/src/main.js); A is typically a build of the commit before the
+// change, e.g.
 //   git archive <commit> | tar -x -C /tmp/a && ln -s $PWD/node_modules /tmp/a/ && (cd /tmp/a && npx nest build)
 //   npm run bench:ab -- token /tmp/a/dist/src/main.js
+// A build may carry Node options after a `|` (`dist/src/main.js|--max-semi-space-size=64`).
 // BENCH_ROUNDS (5), BENCH_SECONDS (6), BENCH_CONNECTIONS (64).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,15 +27,15 @@ function mainThreadCpuSeconds(pid) {
 }
 
 async function main() {
-  const [pathName = 'token', a, b = 'dist/src/main.js'] = process.argv.slice(2);
-  if (!a) throw new Error('Usage: npm run bench:ab -- <token|publish> <A main.js> [B main.js]');
+  const [pathName = 'token', ...given] = process.argv.slice(2);
+  if (given.length === 0) throw new Error('Usage: npm run bench:ab -- <token|publish> <A main.js> [B main.js …]');
+  const builds = given.length === 1 ? [...given, 'dist/src/main.js'] : given;
   const targets = [];
   try {
-    for (const [name, script] of [
-      ['A', a],
-      ['B', b],
-    ]) {
-      targets.push({ name, script: resolve(script), stack: await startStack({ script: resolve(script) }), runs: [] });
+    for (const [index, build] of builds.entries()) {
+      const [script, nodeOptions] = build.split('|');
+      const env = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
+      targets.push({ name: String.fromCharCode(65 + index), build, stack: await startStack({ script: resolve(script), env }), runs: [] });
     }
     for (const target of targets) await loadOnce(hotPaths(target.stack)[pathName], { seconds: 2, connections: CONNECTIONS }); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
@@ -51,19 +53,22 @@ async function main() {
     for (const target of targets) await target.stack.stop();
   }
   const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
-  const [first, second] = targets.map((target) => ({
+  const rows = targets.map((target) => ({
     ...target,
     rps: median(target.runs.map((run) => run.rps)),
     p99: median(target.runs.map((run) => run.p99)),
     cpu: median(target.runs.map((run) => run.cpuMicros)),
   }));
+  const [first] = rows;
   process.stdout.write(
     [
       `POST /api/realtime/${pathName}, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s, medians`,
-      '| build | req/s | p99 ms | main-thread CPU per request |',
-      '| --- | --- | --- | --- |',
-      ...[first, second].map((t) => `| ${t.name}: ${t.script} | ${t.rps.toFixed(0)} | ${t.p99} | ${t.cpu.toFixed(0)} µs |`),
-      `B/A: ${(second.rps / first.rps).toFixed(2)}× req/s, ${(second.cpu / first.cpu).toFixed(2)}× CPU per request`,
+      '| build | req/s | p99 ms | main-thread CPU per request | against A |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows.map(
+        (t) =>
+          `| ${t.name}: ${t.build} | ${t.rps.toFixed(0)} | ${t.p99} | ${t.cpu.toFixed(0)} µs | ${(t.rps / first.rps).toFixed(2)}× req/s, ${(t.cpu / first.cpu).toFixed(2)}× CPU |`,
+      ),
       '',
     ].join('\n'),
   );

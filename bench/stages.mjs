@@ -119,16 +119,15 @@ async function stages() {
   const pipe = new StrictValidationPipe();
   results.validation = await measure(() => pipe.transform(JSON.parse(TOKEN_BODY), { type: 'body', metatype: CreateTokenDto }));
 
-  // Sign: the claims and the HS256 JWT, as TokensService makes them (@nestjs/jwt), the policy check included.
+  // Sign: the claims and the HS256 JWT, as TokensService makes them (@nestjs/jwt, through TokenSigner where the
+  // build has it), the policy check included; nobody watches the debug feed.
   const { TokensService } = load('api/server/tokens/tokens.service.js');
-  const { JwtService } = fromApp('@nestjs/jwt');
-  const tokens = new TokensService(
-    new JwtService({}),
-    { now: () => Date.now() },
-    { tokenMinted() {} },
-    { available: true, watch() {} },
-    config,
-  );
+  const signerModule = loadOptional('platform/engine/token-signer.js');
+  const clock = { now: () => Date.now() };
+  const probe = { available: true, watch() {} };
+  const tokens = signerModule
+    ? new TokensService(new signerModule.TokenSigner(config), clock, { tokenMinted() {} }, probe, { isWatched: () => false })
+    : new TokensService(new (fromApp('@nestjs/jwt').JwtService)({}), clock, { tokenMinted() {} }, probe, config);
   results.sign = await measure(() => tokens.createConnectionToken(project, body));
 
   // Log line: the request's context and its closing line, written to /dev/null by the service's pino options.
@@ -162,7 +161,8 @@ async function logLineStage(config) {
   if (!context) return undefined;
   const { loggerParams, loggedRequest } = load('http/logging.js');
   const { pino } = fromApp('pino');
-  const { pinoHttp: options } = await loggerParams({ ...config, logLevel: 'info', logFormat: 'json' });
+  const { pinoHttp } = await loggerParams({ ...config, logLevel: 'info', logFormat: 'json' });
+  const options = Array.isArray(pinoHttp) ? pinoHttp[0] : pinoHttp; // [options, stream] in later builds
   const logger = pino(options, pino.destination({ dest: '/dev/null', sync: true }));
   const request = { method: 'POST', url: '/api/realtime/token', headers: { 'user-agent': 'autocannon' }, ip: '127.0.0.1' };
   return () => {

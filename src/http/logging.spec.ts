@@ -34,7 +34,7 @@ describe('the logger never writes a header', () => {
   /** The service's logger options, writing to a string. */
   async function logTo(lines: string[]) {
     const { pinoHttp } = await loggerParams({ logLevel: 'info', logFormat: 'json' });
-    const { wrapSerializers: _pinoHttpOnly, ...options } = pinoHttp as LoggerOptions & { wrapSerializers?: boolean };
+    const [{ wrapSerializers: _pinoHttpOnly, ...options }] = pinoHttp as [LoggerOptions & { wrapSerializers?: boolean }, unknown];
     return pino(options, { write: (line: string) => lines.push(line) });
   }
 

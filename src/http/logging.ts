@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { stdSerializers } from 'pino';
+import { destination, stdSerializers } from 'pino';
 import type { HttpConfig } from '../platform/config/app.config';
 import { currentRequest, type LoggedRequest } from './request-context';
 
@@ -83,8 +83,22 @@ export async function loggerParams(config: Pick<HttpConfig, 'logLevel' | 'logFor
   return {
     forRoutes: [],
     // Development only (`npm run dev`): one short readable line per entry instead of JSON.
-    pinoHttp: config.logFormat === 'pretty' ? [options, await prettyStream()] : options,
+    pinoHttp: [options, config.logFormat === 'pretty' ? await prettyStream() : standardOutput()],
   };
+}
+
+/** The most bytes of log lines handed to one write() (pino's default writer stops at 16 KiB). */
+const MAX_LOG_WRITE_BYTES = 1024 * 1024;
+
+/**
+ * Standard output, written asynchronously as pino's default is, but with whatever lines are waiting in one
+ * write(). With pino's default of 16 KiB per write, one write in flight at a time, the writer fell behind at
+ * ~10,000 lines a second: the waiting lines piled up in memory (RSS grew by ~1.5 MiB/s over a soak) and
+ * reached the log seconds late (bench/findings.md). Lines still left when the process exits are flushed
+ * (pino does that for the destinations it builds).
+ */
+function standardOutput() {
+  return destination({ dest: process.stdout.fd, sync: false, maxWrite: MAX_LOG_WRITE_BYTES });
 }
 
 /** The level of the line that closes a request: error for a 5xx, warn for a 4xx (but a missing favicon), else info. */
