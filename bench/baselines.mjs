@@ -4,12 +4,14 @@
 // - Express 5 with express.json() answering a constant (the floor of any Express app that reads a body);
 // - a bare NestJS app on Express answering a constant (what NestJS itself costs: one controller, its default
 //   JSON body parser, no guard, pipe, filter, middleware or logger);
-// - a bare node:http publish forwarder (key check by hash, JSON check, keep-alive agent to the engine).
+// - a bare node:http publish forwarder (key check by hash, JSON check, keep-alive agent to the engine);
+// - the token job and the forwarder's job each inside one NestJS controller: what this stack allows with no
+//   feature at all (the ceiling of each ratio).
 import { createHash, createHmac } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import 'reflect-metadata';
-import { Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { Controller, HttpCode, Module, Post, Req, Res } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import express from 'express';
 
@@ -37,6 +39,14 @@ function listen(server) {
   );
 }
 
+/** The token job past the body: HS256 over the claims, by hand (status and answer). */
+function mintToken(body, secret) {
+  if (typeof body?.userId !== 'string' || !body.userId) return [400, { statusCode: 400, error: 'userId must be a string' }];
+  const iat = Math.floor(Date.now() / 1000);
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: body.userId, iat, exp: iat + 900 })}`;
+  return [200, { token: `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`, expiresInSeconds: 900 }];
+}
+
 /** The whole token job on bare node:http. */
 export function startBareTokenServer({ serverKey, secret }) {
   const known = new Set([hash(serverKey)]);
@@ -49,11 +59,7 @@ export function startBareTokenServer({ serverKey, secret }) {
     } catch {
       return send(res, 400, { statusCode: 400, error: 'The request body is not valid JSON.' });
     }
-    if (typeof body?.userId !== 'string' || !body.userId) return send(res, 400, { statusCode: 400, error: 'userId must be a string' });
-    const iat = Math.floor(Date.now() / 1000);
-    const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: body.userId, iat, exp: iat + 900 })}`;
-    const token = `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-    send(res, 200, { token, expiresInSeconds: 900 });
+    send(res, ...mintToken(body, secret));
   });
   return listen(server);
 }
@@ -67,32 +73,67 @@ export function startExpressFloor() {
 }
 
 /** A bare NestJS app on Express: one controller answering a constant, as NestJS's first example does. */
-export async function startBareNest() {
+export function startBareNest() {
+  return startNestApp('token', () => ({ token: 'constant', expiresInSeconds: 900 }));
+}
+
+/**
+ * The whole token job (the bare node:http server's) in one NestJS controller on Express, with Nest's own body
+ * parser: the most the token route could reach on this stack with no feature at all.
+ */
+export function startBareNestToken({ serverKey, secret }) {
+  const known = new Set([hash(serverKey)]);
+  return startNestApp('token', (req, res) => {
+    const key = keyFrom(req);
+    const [status, answer] =
+      !key || !known.has(hash(key)) ? [401, { statusCode: 401, error: 'Invalid API key.' }] : mintToken(req.body, secret);
+    res.status(status).json(answer);
+  });
+}
+
+/**
+ * The bare forwarder's job in one NestJS controller on Express (Nest's body parser, the raw body forwarded):
+ * the most the publish route could reach on this stack with no feature at all.
+ */
+export function startBareNestForwarder({ serverKey, engineUrl, engineApiKey }) {
+  const forward = forwarder({ serverKey, engineUrl, engineApiKey });
+  return startNestApp('publish', (req, res) => forward(req, res, req.rawBody), { rawBody: true });
+}
+
+/**
+ * A NestJS app with one controller, `POST /api/realtime/<path>`. The handler gets the request and the
+ * response (@Req, @Res) and answers itself; a handler without parameters returns the answer for Nest to send.
+ */
+async function startNestApp(path, handler, options = {}) {
   // Decorators applied by hand: this file is plain JavaScript, run without a compiler.
-  class TokenController {
-    token() {
-      return { token: 'constant', expiresInSeconds: 900 };
+  const answersItself = handler.length > 0;
+  class OneController {
+    handle(req, res) {
+      return handler(req, res);
     }
   }
-  const method = Object.getOwnPropertyDescriptor(TokenController.prototype, 'token');
-  Reflect.decorate([Post('token'), HttpCode(200)], TokenController.prototype, 'token', method);
-  Reflect.decorate([Controller('api/realtime')], TokenController);
-  class BareModule {}
-  Reflect.decorate([Module({ controllers: [TokenController] })], BareModule);
-  const app = await NestFactory.create(BareModule, { logger: false });
+  const method = Object.getOwnPropertyDescriptor(OneController.prototype, 'handle');
+  Reflect.decorate([Post(path), HttpCode(200)], OneController.prototype, 'handle', method);
+  if (answersItself) {
+    Req()(OneController.prototype, 'handle', 0);
+    Res()(OneController.prototype, 'handle', 1);
+  }
+  Reflect.decorate([Controller('api/realtime')], OneController);
+  class OneModule {}
+  Reflect.decorate([Module({ controllers: [OneController] })], OneModule);
+  const app = await NestFactory.create(OneModule, { logger: false, ...options });
   await app.listen(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${app.getHttpServer().address().port}`, close: () => app.close() };
 }
 
-/** A bare publish forwarder: key check, JSON check, the body forwarded to the engine as it came. */
-export function startBareForwarder({ serverKey, engineUrl, engineApiKey }) {
+/** The forwarder's job: key check, JSON check, the body forwarded to the engine as it came, its answer piped back. */
+function forwarder({ serverKey, engineUrl, engineApiKey }) {
   const known = new Set([hash(serverKey)]);
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
   const target = new URL('/api/publish', engineUrl);
-  const server = createServer(async (req, res) => {
+  return (req, res, raw) => {
     const key = keyFrom(req);
     if (!key || !known.has(hash(key))) return send(res, 401, { statusCode: 401, error: 'Invalid API key.' });
-    const raw = await readBody(req);
     try {
       const body = JSON.parse(raw.toString('utf8'));
       if (typeof body?.channel !== 'string' || !('data' in body))
@@ -110,19 +151,27 @@ export function startBareForwarder({ serverKey, engineUrl, engineApiKey }) {
     );
     upstream.on('error', () => send(res, 502, { statusCode: 502, error: 'The realtime engine is unreachable.' }));
     upstream.end(raw);
-  });
-  return listen(server);
+  };
+}
+
+/** A bare publish forwarder on node:http. */
+export function startBareForwarder(settings) {
+  const forward = forwarder(settings);
+  return listen(createServer(async (req, res) => forward(req, res, await readBody(req))));
 }
 
 /** Started by bench/run.mjs with fork(): the settings in $BASELINES, the URLs sent back over IPC. */
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { serverKey, secret, engineUrl, engineApiKey } = JSON.parse(process.env.BASELINES);
-  const [bareToken, expressFloor, bareNest, bareForwarder] = await Promise.all([
-    startBareTokenServer({ serverKey, secret }),
-    startExpressFloor(),
-    startBareNest(),
-    startBareForwarder({ serverKey, engineUrl, engineApiKey }),
-  ]);
-  process.send({ bareToken: bareToken.url, expressFloor: expressFloor.url, bareNest: bareNest.url, bareForwarder: bareForwarder.url });
+  const started = {
+    bareToken: startBareTokenServer({ serverKey, secret }),
+    expressFloor: startExpressFloor(),
+    bareNest: startBareNest(),
+    bareNestToken: startBareNestToken({ serverKey, secret }),
+    bareForwarder: startBareForwarder({ serverKey, engineUrl, engineApiKey }),
+    bareNestForwarder: startBareNestForwarder({ serverKey, engineUrl, engineApiKey }),
+  };
+  const urls = Object.fromEntries(await Promise.all(Object.entries(started).map(async ([name, server]) => [name, (await server).url])));
+  process.send(urls);
   process.once('disconnect', () => process.exit(0));
 }

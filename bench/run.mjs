@@ -23,7 +23,7 @@ async function main() {
   const { engine, engineApiKey, secret, serverKey } = stack;
   const ours = hotPaths(stack);
   const baselines = await startBaselines({ serverKey, secret, engineUrl: engine.url, engineApiKey });
-  const { bareToken, expressFloor, bareNest, bareForwarder } = baselines.urls;
+  const { bareToken, expressFloor, bareNest, bareNestToken, bareForwarder, bareNestForwarder } = baselines.urls;
 
   const auth = { Authorization: `apikey ${serverKey}`, 'Content-Type': 'application/json' };
   const groups = [
@@ -44,6 +44,12 @@ async function main() {
           body: TOKEN_BODY,
           reference: true,
         },
+        {
+          name: 'bare NestJS doing the whole job, no feature (the ceiling on this stack)',
+          url: `${bareNestToken}/api/realtime/token`,
+          headers: auth,
+          body: TOKEN_BODY,
+        },
         { name: 'this service', ...ours.token, ours: true },
       ],
     },
@@ -62,6 +68,12 @@ async function main() {
           headers: auth,
           body: PUBLISH_BODY,
           reference: true,
+        },
+        {
+          name: 'bare NestJS forwarder, no feature (the ceiling on this stack)',
+          url: `${bareNestForwarder}/api/realtime/publish`,
+          headers: auth,
+          body: PUBLISH_BODY,
         },
         { name: 'this service', ...ours.publish, ours: true },
       ],
