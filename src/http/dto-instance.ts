@@ -23,7 +23,8 @@ const needsTransformer = new WeakMap<DtoClass, boolean>();
  * instance is the DTO with the fields copied onto it, which is what plainToInstance builds for such a class.
  * plainToInstance costs about a tenth of the token route's time (bench/findings.md) walking every field and
  * every nested value to find rules that are not there. A DTO with rules (a nested DTO, a query number) still
- * goes through class-transformer.
+ * goes through class-transformer. The caller has refused or dropped the keys `__proto__`, `constructor` and
+ * `prototype` (StrictValidationPipe): Object.assign would take a `__proto__` key for the DTO's prototype.
  */
 export function toDtoInstance<T extends object>(metatype: DtoClass<T>, plain: object): T {
   let transform = needsTransformer.get(metatype);

@@ -53,10 +53,10 @@ function requestIdOf(request: IncomingMessage & { res?: ServerResponse }): strin
 
 /**
  * The logger's options: JSON lines, credentials never written (no header is ever logged). Every line logged
- * while a request is served carries that request (`req`) and, once AuthGuard knows them, its project and key ids: a pino `mixin` reads
- * them from the request's context (request-context.ts). The line that closes a request is written by
- * RequestTracking. nestjs-pino builds the logger (through pino-http, whose per-request middleware is not
- * mounted: `forRoutes: []`) and hands it to Nest.
+ * while a request is served carries that request (`req`) and, once AuthGuard knows them, its project and key
+ * ids: a pino `mixin` reads them from the request's context (request-context.ts). The line that closes a
+ * request is written by RequestTracking. nestjs-pino builds the logger (through pino-http, whose per-request
+ * middleware is not mounted: `forRoutes: []`) and hands it to Nest.
  */
 export async function loggerParams(config: Pick<HttpConfig, 'logLevel' | 'logFormat'>): Promise<Params> {
   const options = {

@@ -86,7 +86,7 @@ export function describeValidationErrors(errors: ValidationError[], path = ''): 
   });
 }
 
-/** Deeper JSON is refused before class-transformer walks it (it recurses, and a deep enough body overflows the stack). */
+/** Deeper JSON is refused before the DTO is built (class-transformer recurses, and a deep enough body overflows the stack). */
 export const MAX_FIELD_DEPTH = 16;
 
 /**
@@ -150,10 +150,10 @@ const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidU
  * at all (an array or a bare string would otherwise reach class-validator in confusing shapes), not too
  * deep, and free of reserved keys.
  *
- * It does what Nest's ValidationPipe did with these options (the DTO is built as class-transformer builds
- * it, see dto-instance.ts; class-validator validates it) in one synchronous step: the ValidationPipe's own awaits, per-request
- * option merging and its checks for inputs this service never parses (binary values, sparse arrays) cost
- * about a quarter of the token route's time (bench/findings.md). No rule here is asynchronous.
+ * It does what Nest's ValidationPipe did with these options, in one synchronous step: the DTO is built as
+ * class-transformer builds it (dto-instance.ts) and class-validator validates it (`validateSync`: no rule here
+ * is asynchronous). Nest's pipe awaited its loaders, merged its options and walked every body for inputs this
+ * service never parses (binary values, sparse arrays) on every request (bench/findings.md).
  */
 export class StrictValidationPipe implements PipeTransform {
   constructor() {
