@@ -123,7 +123,10 @@ ${FINDINGS_LINK}`,
 const FINDINGS_LINK = `## Findings
 
 What the profiles and experiments showed, what changed because of them, the targets and whether they were met,
-and what bounds each ratio above: [bench/findings.md](../bench/findings.md). CPU profiles: [profiles/](profiles/)
+and what bounds each ratio above: [bench/findings.md](../bench/findings.md). The "no feature" rows are each
+ratio's ceiling on this stack (the same job in one bare NestJS controller); findings.md adds what each feature
+costs in the running app (builds with one part removed, measured in one run) next to its cost alone
+([stages](stages.md), above). CPU profiles: [profiles/](profiles/)
 (\`npm run bench:profile -- token|publish|fanout <label>\`; see [development.md](development.md#profiling-and-benchmarks)).
 `;
 
