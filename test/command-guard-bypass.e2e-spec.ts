@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { createProject } from './support/app';
+import { createProject, serverApiCall } from './support/app';
 import { describeWithEngine, startEngineAndApp, type TestEngine } from './support/engine';
 
 /**
@@ -22,8 +22,7 @@ describeWithEngine('command guard bypasses', () => {
   });
 
   const http = () => request(app.getHttpServer());
-  const server = (key: string, path: string, body: object = {}) =>
-    http().post(`/api/realtime/${path}`).set('Authorization', `apikey ${key}`).send(body);
+  const server = (key: string, path: string, body: object = {}) => serverApiCall(app, key, path, body);
   const count = async (key: string) => (await server(key, 'connections').expect(200)).body.connections as number;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,7 +6,7 @@ import { AdminKeysService } from '../src/domain/admin-keys/admin-keys.service';
 import { debugChannel } from '../src/domain/channels/control-channel';
 import type { DebugBatch } from '../src/domain/live/debug-events';
 import { freePort } from '../src/platform/ports';
-import { createProject, createTestApp, TEST_SECRET } from './support/app';
+import { createProject, createTestApp, serverApiCall, TEST_SECRET } from './support/app';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, type TestEngine } from './support/engine';
 import { signHs256 } from './support/jwt';
 import { ClientPool, nextEvent, wsUrl } from './support/realtime-client';
@@ -42,9 +42,6 @@ describeWithEngine('the debug feed of a project', () => {
     await engine?.stop();
   });
 
-  const server = (app: NestExpressApplication, key: string, path: string, body: object) =>
-    request(app.getHttpServer()).post(`/api/realtime/${path}`).set('Authorization', `apikey ${key}`).send(body);
-
   async function connect(token: string): Promise<Centrifuge> {
     const client = clients.create(wsUrl(appA.getHttpServer()), { token });
     const connected = nextEvent(client, 'connected');
@@ -77,9 +74,9 @@ describeWithEngine('the debug feed of a project', () => {
     const spy = await connect(signHs256({ sub: 'spy', iat: now, exp: now + 60, channels: [debugChannel(project.projectId)] }, TEST_SECRET));
     const seen = collect(spy);
     for (const app of [appA, appB]) {
-      await server(app, project.serverApiKey, 'token', { userId: 'u1' }).expect(200);
-      await server(app, project.serverApiKey, 'publish', { channel: `public:${project.slug}.x`, data: {} }).expect(200);
-      await server(app, project.serverApiKey, 'publish', { channel: 'public:elsewhere.x', data: {} }).expect(403);
+      await serverApiCall(app, project.serverApiKey, 'token', { userId: 'u1' }).expect(200);
+      await serverApiCall(app, project.serverApiKey, 'publish', { channel: `public:${project.slug}.x`, data: {} }).expect(200);
+      await serverApiCall(app, project.serverApiKey, 'publish', { channel: 'public:elsewhere.x', data: {} }).expect(403);
     }
     // Longer than a poll and a flush together: had anything been sent, it would be here.
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -101,17 +98,17 @@ describeWithEngine('the debug feed of a project', () => {
     // Instance B learns from the engine that the project is watched (within a poll); until then it sends nothing.
     await until(() => {
       // (supertest sends a request only once it is awaited or then-ed)
-      void server(appB, project.serverApiKey, 'token', { userId: 'probe' }).then(() => undefined);
+      void serverApiCall(appB, project.serverApiKey, 'token', { userId: 'probe' }).then(() => undefined);
       return events.find((event) => event.type === 'connection-token' && event.user === 'probe');
     }, 'the first event from instance B');
 
-    const minted = await server(appB, project.serverApiKey, 'token', { userId: 'alice', channels: [room] }).expect(200);
-    await server(appB, project.serverApiKey, 'subscription-token', { userId: 'alice', channel: `${room}.2` }).expect(200);
-    await server(appB, project.serverApiKey, 'publish', { channel: room, data: { secret: 'payload-marker' } }).expect(200);
-    await server(appB, project.serverApiKey, 'publish', { channel: 'public:elsewhere.x', data: {} }).expect(403);
-    await server(appB, other.serverApiKey, 'token', { userId: 'not-this-project' }).expect(200);
+    const minted = await serverApiCall(appB, project.serverApiKey, 'token', { userId: 'alice', channels: [room] }).expect(200);
+    await serverApiCall(appB, project.serverApiKey, 'subscription-token', { userId: 'alice', channel: `${room}.2` }).expect(200);
+    await serverApiCall(appB, project.serverApiKey, 'publish', { channel: room, data: { secret: 'payload-marker' } }).expect(200);
+    await serverApiCall(appB, project.serverApiKey, 'publish', { channel: 'public:elsewhere.x', data: {} }).expect(403);
+    await serverApiCall(appB, other.serverApiKey, 'token', { userId: 'not-this-project' }).expect(200);
     // The end-user's own client, through instance A: one subscription allowed, one refused by the policy.
-    const alice = await connect((await server(appA, project.serverApiKey, 'token', { userId: 'alice' }).expect(200)).body.token);
+    const alice = await connect((await serverApiCall(appA, project.serverApiKey, 'token', { userId: 'alice' }).expect(200)).body.token);
     alice.newSubscription(`${room}.3`).subscribe();
     const refused = alice.newSubscription('public:elsewhere.y');
     const unsubscribed = nextEvent(refused, 'unsubscribed');

@@ -4,7 +4,7 @@ import request from 'supertest';
 import WebSocket from 'ws';
 import { ControlChannelProbe } from '../src/domain/live/control-channel-probe';
 import { freePort } from '../src/platform/ports';
-import { createProject, createTestApp, TEST_PROXY_SECRET } from './support/app';
+import { createProject, createTestApp, serverApiCall, TEST_PROXY_SECRET } from './support/app';
 import { protobufUnsubscribe } from './support/centrifuge-protobuf';
 import { describeWithEngine, ENGINE_API_KEY, startTestEngine, type TestEngine } from './support/engine';
 import { runCli } from './support/processes';
@@ -35,8 +35,7 @@ describeWithEngine('live connections of a project', () => {
   });
 
   const http = () => request(app.getHttpServer());
-  const server = (key: string, path: string, body: object = {}) =>
-    http().post(`/api/realtime/${path}`).set('Authorization', `apikey ${key}`).send(body);
+  const server = (key: string, path: string, body: object = {}) => serverApiCall(app, key, path, body);
   const admin = (method: 'get' | 'post', path: string) => http()[method](`/api/admin${path}`).set('Authorization', `Bearer ${adminKey}`);
 
   /** A connected client of the key's project; `clientId` is the engine's id for it. */

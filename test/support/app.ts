@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
@@ -69,4 +70,9 @@ export async function createProject(
     .get(ProjectsService)
     .createProject(CLI_ACTOR, unrestricted ? { name, unrestricted } : { name, channels: channels ?? undefined });
   return { projectId: project.id, slug: project.slug, serverApiKey, clientApiKey };
+}
+
+/** A server-API call (`POST /api/realtime/<path>`) with a project's server key, as a backend makes it. */
+export function serverApiCall(app: NestExpressApplication, key: string, path: string, body: object = {}) {
+  return request(app.getHttpServer()).post(`/api/realtime/${path}`).set('Authorization', `apikey ${key}`).send(body);
 }
